@@ -1,0 +1,3 @@
+"""pia-assistant: answering engine (retrieval, checker, reports) and its adapters (CLI, Slack)."""
+
+__version__ = "0.1.0"

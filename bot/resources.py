@@ -1,0 +1,28 @@
+"""Where the bundled data lives. `knowledge/` and `prompts/` are packages, so they travel inside the wheel
+and are found the same way from an editable install and from a plain `pip install .`."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def knowledge_dir() -> Path:
+    return Path(str(resources.files("knowledge")))
+
+
+def prompts_dir() -> Path:
+    return Path(str(resources.files("prompts")))
+
+
+def knowledge_file(name: str) -> Path:
+    return knowledge_dir() / name
+
+
+def bundled_sources() -> list[Path]:
+    """The review sheets, minutes and guideline text shipped as the first knowledge base."""
+    return sorted(p for p in (knowledge_dir() / "sources").iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def prompt(name: str) -> str:
+    return (prompts_dir() / name).read_text(encoding="utf-8")
