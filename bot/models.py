@@ -290,3 +290,43 @@ class CheckReport(BaseModel):
     summary: CheckSummary
     checkpoints: list[CheckResult]
     fields: list[DraftField]
+
+
+# --------------------------------------------------------------------------- secretariat: findings search, review sheet
+
+
+class FindingHit(BaseModel):
+    """One past finding returned by `pia findings`, quoted verbatim with its source."""
+
+    text: str
+    checkpoints: list[str] = Field(default_factory=list)
+    result: str | None = None
+    source: Source = Field(default_factory=Source)
+    score: float = 0.0
+
+
+class ReviewDraftRow(BaseModel):
+    """One row of a pre-filled review sheet: 審査の観点 / 主な考慮事項 / 細目 / 該当箇所 / 審査結果 / 所見."""
+
+    part: str = Field(description="the sheet's part heading: 全体的な事項, 特定個人情報ファイル, ...")
+    checkpoint: str = Field(description="'1'..'74' (and up) or 'V1'..'V12'")
+    viewpoint: str | None = None
+    viewpoint_text: str = ""
+    consideration: str | None = None
+    consideration_text: str = ""
+    checkpoint_text: str = ""
+    pages: str | None = Field(default=None, description="'P.12' or 'P.12 ～ P.14'")
+    section: str = ""
+    status: Status = "missing"
+    result: str = ""
+    finding: str = ""
+    measures: list[str] = Field(default_factory=list, description="the draft's own clauses the finding is built from")
+    topic: str = Field(default="", description="the finding's opening topic (fixed part, not from the draft)")
+
+
+class ReviewDraft(BaseModel):
+    document: DraftDocument
+    rows: list[ReviewDraftRow]
+    general_comments: list[str] = Field(default_factory=list)
+    review_remarks: list[str] = Field(default_factory=list)
+    llm: str | None = None
