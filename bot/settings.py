@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     pia_max_upload_mb: int = 30
     pia_indexers: str = Field(default="", description="Comma-separated Slack user ids allowed to run /pia-index")
+    pia_check_timeout: float = Field(default=300.0, description="Seconds a Slack /pia-check may take before the user is told")
 
     # limits
     pia_max_file_mb: int = 100
