@@ -194,6 +194,12 @@ class IndexReport(BaseModel):
     embedder: str
 
 
+class IndexedSource(Source):
+    """One source document the index holds (`pia sources`)."""
+
+    records: int = 0
+
+
 # --------------------------------------------------------------------------- answers
 
 
