@@ -74,6 +74,17 @@ class FormFieldSpec(BaseModel):
     repeat: Literal["file", "entrustment", "recipient", "system"] | None = None
     not_applicable_when: list[str] = Field(default_factory=list)
     depends_on: list[str] = Field(default_factory=list)
+    # additive (knowledge/form.yaml): "<field id>=<option>" conditions making the field required; the numbered
+    # checkpoints it answers; blank allowed; "特になし" is a full answer; a group the form does not print;
+    # how free text is judged; the body type an item applies to
+    required_when: list[str] = Field(default_factory=list)
+    checkpoints: list[str] = Field(default_factory=list)
+    optional: bool = False
+    none_ok: bool = False
+    virtual: bool = False
+    judge: Literal["measure", "describe"] | None = None
+    body: Literal["national", "local"] | None = None
+    parent: str | None = None
 
 
 # --------------------------------------------------------------------------- sources and records
