@@ -1,0 +1,421 @@
+"""Answers to drafters' questions: which checkpoint, where in the form, what to write, the closest past findings.
+
+answer_question(engine, question, history) retrieves checkpoints, findings, remarks and guideline text with the
+hybrid retriever (engine.search), ranks the checkpoints (checkpoint records, the checkpoints of the findings that
+match, catalog aliases and explicit ids in the question), and composes the answer from the retrieved material alone
+with the templates in knowledge/answer_templates.yaml. Every statement carries a [n] that points at
+Answer.citations. With PIA_LLM set, the model writes the answer from the same numbered material (bot/llm.py) and its
+output is validated; on any failure the extractive answer is returned with a note.
+
+A follow-up in a thread ("じゃあ再委託の場合は？") is retrieved together with the previous question(s).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from bot.catalog import Catalog, load_glossary, normalize_checkpoint_id
+from bot.errors import UnknownCheckpointError
+from bot.measures import finding_measures
+from bot.models import Answer, CheckpointRef, Citation, SearchHit, Source
+from bot.resources import knowledge_file
+from bot.text import compact, normalize
+
+log = logging.getLogger(__name__)
+
+RRF_K = 5
+K_CHECKPOINTS = 10
+K_FINDINGS = 10
+K_REMARKS = 4
+K_GUIDELINE = 3
+MAX_FINDINGS = 2
+MAX_MEASURES = 4
+MAX_RELATED = 2
+
+# "細目39", "39番", "No.39", "(3)" in a question name a checkpoint or viewpoint explicitly.
+_EXPLICIT_CP_RE = re.compile(r"(?:細目|チェックポイント|考慮事項|項目|No\.?|#)\s*(\d{1,3})|(\d{1,3})\s*番")
+_EXPLICIT_VP_RE = re.compile(r"観点\s*[(（]?\s*(\d{1,2})\s*[)）]?")
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict:
+    return yaml.safe_load(knowledge_file("answer_templates.yaml").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- material
+
+
+@dataclass
+class Material:
+    """What retrieval found for a question, before composing."""
+
+    query: str
+    refs: list[CheckpointRef] = field(default_factory=list)
+    checkpoint_hits: dict[str, SearchHit] = field(default_factory=dict)
+    findings: list[SearchHit] = field(default_factory=list)
+    remarks: list[SearchHit] = field(default_factory=list)
+    guidelines: list[SearchHit] = field(default_factory=list)
+    explicit: list[str] = field(default_factory=list)
+
+
+def is_follow_up(question: str, history: list[str] | None) -> bool:
+    """A question that leans on the previous one: opens with じゃあ/では/その場合…, or is very short."""
+    if not history:
+        return False
+    t = templates()["follow_up"]
+    q = compact(question)
+    return any(q.startswith(o) for o in t["openers"]) or len(q) <= int(t["short_chars"])
+
+
+def retrieval_queries(question: str, history: list[str] | None) -> list[tuple[str, float]]:
+    """(query, weight) pairs: the question itself, plus the question joined with the previous ones for follow-ups."""
+    queries = [(question, 1.0)]
+    if is_follow_up(question, history):
+        previous = [h for h in (history or []) if h and h.strip()][-2:]
+        queries.append(("\n".join(previous + [question]), 0.6))
+    return queries
+
+
+def hit_checkpoints(hit: SearchHit) -> list[str]:
+    if hit.checkpoints:
+        return list(hit.checkpoints)
+    cid = normalize_checkpoint_id(hit.id.split(":")[-1]) if hit.id else None
+    return [cid] if cid else []
+
+
+def explicit_checkpoints(question: str, catalog: Catalog) -> list[str]:
+    q = normalize(question)
+    out: list[str] = []
+    for m in _EXPLICIT_CP_RE.finditer(q):
+        cid = str(int(m.group(1) or m.group(2)))
+        if catalog.checkpoint(cid) and cid not in out:
+            out.append(cid)
+    for m in _EXPLICIT_VP_RE.finditer(q):
+        vid = f"V{int(m.group(1))}"
+        if catalog.viewpoint(vid) and vid not in out:
+            out.append(vid)
+    return out
+
+
+def alias_matches(question: str, catalog: Catalog) -> list[tuple[str, int]]:
+    """Checkpoints whose title or everyday aliases appear in the question, with the length of the longest match."""
+    q = compact(question)
+    out: list[tuple[str, int]] = []
+    for item in list(catalog.checkpoints) + list(catalog.viewpoints):
+        best = 0
+        for term in [item.title, *item.aliases]:
+            t = compact(term)
+            if len(t) >= 2 and t in q:
+                best = max(best, len(t))
+        if best:
+            out.append((item.id, best))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def gather(engine, question: str, history: list[str] | None = None) -> Material:
+    """Retrieve and rank everything an answer can use."""
+    catalog = engine.catalog
+    queries = retrieval_queries(question, history)
+    mat = Material(query=queries[-1][0])
+    scores: dict[str, float] = defaultdict(float)
+    findings: dict[str, tuple[float, SearchHit]] = {}
+    remarks: dict[str, tuple[float, SearchHit]] = {}
+    guidelines: dict[str, tuple[float, SearchHit]] = {}
+
+    for q, w in queries:
+        for rank, h in enumerate(engine.search(q, kind="checkpoint", k=K_CHECKPOINTS)):
+            for cid in hit_checkpoints(h)[:1]:
+                scores[cid] += w / (RRF_K + rank)
+                mat.checkpoint_hits.setdefault(cid, h)
+        for rank, h in enumerate(engine.search(q, kind="finding", k=K_FINDINGS)):
+            cps = hit_checkpoints(h)
+            for cid in cps:
+                scores[cid] += 0.6 * w / (RRF_K + rank) / max(1, len(cps)) ** 0.5
+            key = h.id or h.text
+            findings[key] = (findings.get(key, (0.0, h))[0] + w / (RRF_K + rank), h)
+        for rank, h in enumerate(engine.search(q, kind="remark", k=K_REMARKS)):
+            key = h.id or h.text
+            remarks[key] = (remarks.get(key, (0.0, h))[0] + w / (RRF_K + rank), h)
+        for rank, h in enumerate(engine.search(q, kind="guideline", k=K_GUIDELINE)):
+            key = h.id or h.text
+            guidelines[key] = (guidelines.get(key, (0.0, h))[0] + w / (RRF_K + rank), h)
+
+    # everyday words of the catalog (aliases) and explicit ids in the question itself
+    for rank, (cid, _) in enumerate(alias_matches(question, catalog)[:3]):
+        scores[cid] += 1.0 / (RRF_K + rank)
+    if len(queries) > 1:
+        for rank, (cid, _) in enumerate(alias_matches(queries[-1][0], catalog)[:3]):
+            scores[cid] += 0.3 / (RRF_K + rank)
+    mat.explicit = explicit_checkpoints(question, catalog)
+    for cid in mat.explicit:
+        scores[cid] += 1.0
+
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    top = ranked[0][1] if ranked else 1.0
+    for cid, s in ranked:
+        title, section = catalog.title(cid), catalog.section(cid)
+        if title == cid and cid in mat.checkpoint_hits:  # a body-specific checkpoint a review sheet brought
+            title = mat.checkpoint_hits[cid].text[:40]
+        mat.refs.append(CheckpointRef(id=cid, title=title, section=section, score=round(s / top, 4)))
+    mat.findings = [h for _, h in sorted(findings.values(), key=lambda x: -x[0])]
+    mat.remarks = [h for _, h in sorted(remarks.values(), key=lambda x: -x[0])]
+    mat.guidelines = [h for _, h in sorted(guidelines.values(), key=lambda x: -x[0])]
+    return mat
+
+
+# --------------------------------------------------------------------------- support: does the material speak to the question?
+
+
+def _content_tokens(text: str) -> set[str]:
+    from bot.tokenize import tokenize
+
+    generic = set(templates().get("generic_terms", []))
+    return {t for t in tokenize(text) if len(t) >= 2 and t not in generic and not t.isdigit()}
+
+
+def _expanded_tokens(question: str) -> set[str]:
+    tokens = _content_tokens(question)
+    q = compact(question)
+    for entry in load_glossary():
+        if compact(entry.term) in q:
+            for term in entry.form_terms:
+                tokens |= _content_tokens(term)
+    return tokens
+
+
+def overlap(question_tokens: set[str], text: str) -> int:
+    return len(question_tokens & _content_tokens(text))
+
+
+def supported(question: str, mat: Material, catalog: Catalog) -> bool:
+    """True when the best material shares content words with the question (or the question names a checkpoint)."""
+    if mat.explicit:
+        return True
+    if not mat.refs and not mat.findings:
+        return False
+    q_tokens = _expanded_tokens(question)
+    if not q_tokens:
+        return False
+    texts = []
+    for ref in mat.refs[:3]:
+        item = catalog.checkpoint(ref.id) or catalog.viewpoint(ref.id)
+        if item:
+            texts.append(" ".join([item.title, item.text, *item.aliases]))
+        elif ref.id in mat.checkpoint_hits:
+            texts.append(mat.checkpoint_hits[ref.id].text)
+    texts += [h.text for h in mat.findings[:3]]
+    return overlap(q_tokens, "\n".join(texts)) > 0
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def source_label(c: Citation | SearchHit) -> str:
+    labels = templates()["labels"]
+    s = c.source or Source()
+    kind = s.kind if s.kind in labels else "other"
+    if c.kind == "checkpoint" and s.kind in ("catalog", "other"):
+        kind = "catalog"
+    values = {
+        "title": s.title or "",
+        "agency": s.agency or "",
+        "date": s.date or "",
+        "checkpoints": "・".join(c.checkpoints),
+    }
+    text = labels[kind].format(**values).replace("「」", "").replace("（）", "").strip()
+    return text or labels["unknown"]
+
+
+class _Citations:
+    def __init__(self):
+        self.items: list[Citation] = []
+
+    def add(self, kind: str, text: str, source: Source | None, checkpoints: list[str]) -> int:
+        for i, c in enumerate(self.items, 1):
+            if c.kind == kind and c.text == text:
+                return i
+        self.items.append(Citation(kind=kind, text=text, source=source or Source(), checkpoints=list(checkpoints)))
+        return len(self.items)
+
+    def add_hit(self, h: SearchHit) -> int:
+        return self.add(h.kind, h.text, h.source, hit_checkpoints(h))
+
+
+def _checkpoint_citation(engine, cid: str, mat: Material, cites: _Citations) -> int | None:
+    catalog = engine.catalog
+    item = catalog.checkpoint(cid) or catalog.viewpoint(cid)
+    hit = mat.checkpoint_hits.get(cid)
+    if hit is not None:
+        return cites.add("checkpoint", hit.text, hit.source, [cid])
+    if item is not None:
+        src = Source(kind="catalog", title=templates()["catalog_title"])
+        return cites.add("checkpoint", item.text, src, [cid])
+    return None
+
+
+def select_findings(mat: Material, top: str | None, related: list[str]) -> list[SearchHit]:
+    """Findings about the top checkpoint first, then findings about the next checkpoints, in retrieval order."""
+    if not mat.findings:
+        return []
+    primary = [h for h in mat.findings if top and top in hit_checkpoints(h)]
+    secondary = [h for h in mat.findings if h not in primary and set(hit_checkpoints(h)) & set(related)]
+    chosen = (primary + secondary)[:MAX_FINDINGS]
+    return chosen
+
+
+def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
+    """The extractive answer: template text around retrieved material, every statement cited."""
+    t = templates()["answer"]
+    catalog = engine.catalog
+    cites = _Citations()
+    lines: list[str] = []
+    top = mat.refs[0] if mat.refs else None
+
+    if top is not None:
+        cp = catalog.checkpoint(top.id)
+        vp = catalog.viewpoint(top.id)
+        n = _checkpoint_citation(engine, top.id, mat, cites)
+        if cp is not None:
+            lines.append(t["intro_checkpoint"].format(id=cp.id, title=cp.title, section=cp.section) + f" [{n}]")
+            if cp.fields:
+                lines.append(t["intro_fields"].format(fields="、".join(cp.fields)) + f" [{n}]")
+            lines.append(t["wording"].format(text=cp.text, n=n))
+        elif vp is not None:
+            lines.append(t["intro_viewpoint"].format(number=vp.number, title=vp.title, section=top.section) + f" [{n}]")
+            lines.append(t["wording"].format(text=vp.text, n=n))
+        elif n is not None:
+            lines.append(t["wording"].format(text=cites.items[n - 1].text, n=n))
+
+    related_ids = [r.id for r in mat.refs[1 : 1 + MAX_RELATED + 1]]
+    chosen = select_findings(mat, top.id if top else None, related_ids)
+
+    # what to write: the measures the closest findings on this checkpoint accepted as concrete
+    measures: list[tuple[str, int]] = []
+    for h in chosen:
+        if top is not None and top.id not in hit_checkpoints(h):
+            continue
+        n = cites.add_hit(h)
+        for m in finding_measures(h.text):
+            if len(measures) < MAX_MEASURES and all(m != x for x, _ in measures):
+                measures.append((m, n))
+    if top is not None and catalog.checkpoint(top.id) is not None:
+        lines.append("")
+        if measures:
+            lines.append(t["measures_head"])
+            lines += [t["measure_item"].format(measure=m, n=n) for m, n in measures]
+        else:
+            lines.append(t["measures_none"])
+
+    if chosen:
+        lines.append("")
+        lines.append(t["findings_head"])
+        for h in chosen:
+            n = cites.add_hit(h)
+            lines.append(t["finding_item"].format(n=n, label=source_label(h), text=h.text.strip()))
+
+    q_tokens = _expanded_tokens(mat.query)
+    near = {r.id for r in mat.refs[:3]}
+    remark = next((h for h in mat.remarks if set(hit_checkpoints(h)) & near or overlap(q_tokens, h.text) >= 2), None)
+    if remark is not None:
+        n = cites.add_hit(remark)
+        lines.append("")
+        lines.append(t["remarks_head"])
+        lines.append(t["remark_item"].format(n=n, label=source_label(remark), text=remark.text.strip()))
+
+    guideline = next((h for h in mat.guidelines if overlap(q_tokens, h.text) >= 2), None)
+    if guideline is not None:
+        n = cites.add_hit(guideline)
+        lines.append("")
+        lines.append(t["guideline_head"])
+        lines.append(t["guideline_item"].format(n=n, label=source_label(guideline), text=guideline.text.strip()))
+
+    related = [r for r in mat.refs[1 : 1 + MAX_RELATED] if r.score >= 0.3]
+    if related:
+        items = "、".join(t["related_item"].format(id=r.id, title=r.title, section=r.section) for r in related)
+        lines.append("")
+        lines.append(t["related"].format(items=items))
+    return "\n".join(lines).strip(), cites.items
+
+
+def _llm_material(engine, mat: Material, base: list[Citation]) -> list[Citation]:
+    """Numbered sources for the model: the extractive answer's citations plus the next checkpoints' wording."""
+    cites = _Citations()
+    cites.items = list(base)
+    for r in mat.refs[1:3]:
+        _checkpoint_citation(engine, r.id, mat, cites)
+    return cites.items
+
+
+def _finish(engine, question: str, mat: Material, llm=None) -> Answer:
+    from bot.llm import LLMError, get_llm, write_answer
+
+    t = templates()["answer"]
+    text, citations = compose(engine, question, mat)
+    if llm is None:
+        llm = get_llm(engine.settings)
+    if llm is None:
+        return Answer(answer=text, checkpoints=mat.refs, citations=citations, llm=None)
+    numbered = _llm_material(engine, mat, citations)
+    try:
+        cited = write_answer(llm, question, numbered, source_label)
+    except LLMError as e:
+        log.warning("LLM failed, using the extractive answer: %s", e)
+        return Answer(answer=text + "\n\n" + t["llm_fallback"].format(reason=str(e)[:120]), checkpoints=mat.refs,
+                      citations=citations, llm=None)
+    if not cited.kept:
+        reason = t["llm_dropped"].format(count=len(cited.dropped))
+        return Answer(answer=text + "\n\n" + t["llm_fallback"].format(reason=reason), checkpoints=mat.refs,
+                      citations=citations, llm=None)
+    out = cited.text
+    if cited.dropped:
+        out += "\n\n" + t["llm_dropped"].format(count=len(cited.dropped))
+    return Answer(answer=out, checkpoints=mat.refs, citations=numbered, llm=llm.name)
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def answer_question(engine, question: str, history: list[str] | None = None, llm=None) -> Answer:
+    """Answer a drafter's question from the knowledge base (see the module doc)."""
+    question = (question or "").strip()
+    mat = gather(engine, question, history)
+    support_text = mat.query if len(retrieval_queries(question, history)) > 1 else question
+    if not supported(support_text, mat, engine.catalog):
+        return Answer(answer=templates()["answer"]["no_support"], checkpoints=[], citations=[], llm=None)
+    return _finish(engine, question, mat, llm=llm)
+
+
+def explain_checkpoint(engine, checkpoint_id: str, llm=None) -> Answer:
+    """What a checkpoint asks, where it goes in the form, and the past findings on it."""
+    catalog = engine.catalog
+    cid = normalize_checkpoint_id(str(checkpoint_id))
+    item = (catalog.checkpoint(cid) or catalog.viewpoint(cid)) if cid else None
+    mat = Material(query="")
+    if item is None and cid:
+        # body-specific checkpoints (75 and up) come from indexed review sheets
+        for h in engine.search(f"{cid}.", kind="checkpoint", k=20):
+            if cid in hit_checkpoints(h):
+                mat.checkpoint_hits[cid] = h
+                break
+    if item is None and cid not in mat.checkpoint_hits:
+        raise UnknownCheckpointError(
+            f"細目「{checkpoint_id}」は見つかりません",
+            hint="1〜74 の番号、索引済みの審査書が追加した細目の番号、または V1〜V12 を指定してください",
+        )
+    wording = item.text if item is not None else mat.checkpoint_hits[cid].text
+    mat.query = wording
+    title = catalog.title(cid) if item is not None else wording[:40]
+    mat.refs = [CheckpointRef(id=cid, title=title, section=catalog.section(cid), score=1.0)]
+    mat.explicit = [cid]
+    for h in engine.search(wording, kind="checkpoint", k=K_CHECKPOINTS):
+        if cid in hit_checkpoints(h):
+            mat.checkpoint_hits.setdefault(cid, h)
+    mat.findings = [h for h in engine.search(wording, kind="finding", k=30) if cid in hit_checkpoints(h)]
+    mat.remarks = [h for h in engine.search(wording, kind="remark", k=K_REMARKS) if cid in hit_checkpoints(h)]
+    return _finish(engine, wording, mat, llm=llm)

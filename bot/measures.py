@@ -1,0 +1,195 @@
+"""Measure clauses: the concrete measures a text names, cut out verbatim.
+
+Two sources of measures:
+- a past finding (所見) lists the measures it accepted between its opening topic (`…リスク対策として、`) and its
+  closing (`等が具体的に記載されており、…`), joined with `こと、`;
+- a draft's answer for a checkpoint is prose: sentences and bullet points; the ones that name who does what, with
+  which system or document, how often or how it is checked are the concrete measures a finding can cite.
+
+Every clause returned is a verbatim substring of the normalised input (bot.text.normalize), so a finding built from
+clauses never says more than its source. The word lists that tell concrete from vague are data
+(knowledge/review_templates.yaml, `concrete_markers` / `vague_phrases`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from bot.resources import knowledge_file
+from bot.text import normalize
+
+# Bullet and numbering markers that open a line or an item inside a line.
+_BULLET = r"(?:[・●○◯■□◆◇▪▫•\-\*＊※]|\(\d{1,2}\)|（\d{1,2}）|\d{1,2}[\.．\)）]|[①-⑳]|[ア-ン][\.．\)）])"
+_LEAD_RE = re.compile(r"^\s*(?:" + _BULLET + r"\s*)+")
+# An item marker in the middle of a line (the PDF joined a list into one line): " ・", " ①", "。(2)".
+_INLINE_ITEM_RE = re.compile(r"(?:(?<=\s)|(?<=。))(?=[・●■◆•①-⑳](?!\s*$))")
+_SENTENCE_END_RE = re.compile(r"(?<=。)")
+_FINDING_OPEN_RE = re.compile(r"^(.{2,120}?)(として|について|については)、")
+_LOCK = threading.Lock()
+_FINDING_CLOSE_RE = re.compile(r"(?:こと)?等?が(?:、[^。]{0,40})?具体的に(?:記載|明記)")
+
+
+@dataclass(frozen=True)
+class MeasureVocabulary:
+    concrete: dict[str, list[str]]
+    vague: list[str]
+    max_clause_chars: int
+    min_clause_chars: int
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> MeasureVocabulary:
+    data = yaml.safe_load(knowledge_file("review_templates.yaml").read_text(encoding="utf-8"))
+    m = data["measures"]
+    return MeasureVocabulary(
+        concrete={k: list(v) for k, v in m["concrete_markers"].items()},
+        vague=list(m["vague_phrases"]),
+        max_clause_chars=int(m.get("max_clause_chars", 260)),
+        min_clause_chars=int(m.get("min_clause_chars", 8)),
+    )
+
+
+# --------------------------------------------------------------------------- draft prose -> clauses
+
+
+def split_clauses(text: str) -> list[str]:
+    """Sentences and list items of a text, normalised, without bullet markers and the closing 。.
+
+    Each returned clause is a substring of normalize(text)."""
+    t = normalize(text or "")
+    out: list[str] = []
+    for line in t.splitlines():
+        for piece in _INLINE_ITEM_RE.split(line):
+            for sent in _SENTENCE_END_RE.split(piece):
+                c = _LEAD_RE.sub("", sent).strip()
+                c = c.rstrip("。．.　 ").strip()
+                # a clause that is only a heading like "【物理的対策】" or "<中間サーバー>" carries no measure
+                c = re.sub(r"^[【<＜〈\[［][^】>＞〉\]］]{1,30}[】>＞〉\]］]\s*", "", c).strip()
+                if c:
+                    out.append(c)
+    return out
+
+
+def concreteness(clause: str) -> tuple[int, list[str]]:
+    """How many kinds of concrete detail (who / system / document / frequency / check) a clause names."""
+    voc = vocabulary()
+    kinds = [k for k, words in voc.concrete.items() if any(w in clause for w in words)]
+    return len(kinds), kinds
+
+
+def is_vague(clause: str) -> bool:
+    """A clause that is nothing but a generic promise (適切に管理する…) with no concrete detail."""
+    voc = vocabulary()
+    if not any(v in clause for v in voc.vague):
+        return False
+    score, _ = concreteness(clause)
+    return score < 2
+
+
+def draft_measures(text: str, limit: int = 4) -> list[str]:
+    """The concrete measure clauses of a draft's answer, in the draft's order, at most `limit`.
+
+    Keeps clauses naming at least one kind of concrete detail; prefers those naming more kinds."""
+    voc = vocabulary()
+    candidates: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    for pos, clause in enumerate(split_clauses(text)):
+        if clause in seen:
+            continue
+        seen.add(clause)
+        if not (voc.min_clause_chars <= len(clause) <= voc.max_clause_chars):
+            continue
+        if is_vague(clause):
+            continue
+        score, _ = concreteness(clause)
+        if score == 0:
+            continue
+        candidates.append((score, pos, clause))
+    best = sorted(candidates, key=lambda c: (-c[0], c[1]))[:limit]
+    return [c for _, _, c in sorted(best, key=lambda c: c[1])]
+
+
+# --------------------------------------------------------------------------- past findings -> measures
+
+
+def finding_topic(text: str) -> tuple[str, str] | None:
+    """The opening topic of a finding and its connector: ('特定個人情報ファイルが不正に複製されるリスク対策', 'として')."""
+    m = _FINDING_OPEN_RE.match(normalize(text).strip())
+    if not m:
+        return None
+    return m.group(1), ("について" if m.group(2) == "については" else m.group(2))
+
+
+def finding_measures(text: str, limit: int = 6) -> list[str]:
+    """The measures a past finding lists, verbatim (each ends with the finding's own `こと` where it has one)."""
+    t = normalize(text).strip()
+    # A finding may hold several `topic として、… 等が具体的に記載されており` sentences; take each body.
+    out: list[str] = []
+    for sentence in re.split(r"(?<=。)", t):
+        opening = _FINDING_OPEN_RE.match(sentence.strip())
+        body = sentence.strip()[opening.end():] if opening else sentence.strip()
+        close = _FINDING_CLOSE_RE.search(body)
+        if not close:
+            continue
+        body = body[: close.start()]
+        for item in re.split(r"(?<=こと)(?:等が)?、|\s+・", body):
+            item = item.strip(" ・、")
+            if 8 <= len(item) <= 300:
+                out.append(item)
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _ends_with_kana(s: str) -> bool:
+    return bool(s) and "\u3040" <= s[-1] <= "\u309f"
+
+
+# --------------------------------------------------------------------------- clause -> finding item
+
+
+def plain_clause(clause: str) -> tuple[str, str]:
+    """Split a clause for use as an item of a finding: (verbatim part, fixed tail).
+
+    Findings list measures as `…すること、…していること`. A clause in plain form gets `こと`; one in polite form
+    (`…を行います`) has its polite ending replaced by the plain form of its last verb (`行う` + `こと`), the verbatim
+    part stopping before that verb. A clause ending in a noun is used as it is."""
+    c = clause.rstrip("。")
+    if c.endswith("こと") or c.endswith("等"):
+        return c, ""
+    if c.endswith("ます"):
+        head, tail = _plain_from_polite(c)
+        if head:
+            return head, tail + "こと"
+    if c.endswith(("です", "でした", "ました", "ません")):
+        return c, ""
+    if _ends_with_kana(c):
+        return c, "こと"
+    return c, ""
+
+
+def _plain_from_polite(c: str) -> tuple[str, str]:
+    from sudachipy import SplitMode
+
+    tok = _sudachi()
+    with _LOCK:  # a Sudachi tokenizer object is not thread-safe
+        morphs = list(tok.tokenize(c, SplitMode.C))
+    if len(morphs) < 2 or morphs[-1].surface() != "ます":
+        return "", ""
+    verb = morphs[-2]
+    if verb.part_of_speech()[0] != "動詞":
+        return "", ""
+    begin = verb.begin()
+    return c[:begin], verb.dictionary_form()
+
+
+@lru_cache(maxsize=1)
+def _sudachi():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").create()

@@ -1,0 +1,315 @@
+"""A pre-filled review sheet (審査書の下書き) for a draft: `pia review`.
+
+draft_review_sheet(engine, path) checks the draft (engine.check) and lays the result out as the seed review sheet
+does: 審査の観点 / 主な考慮事項 / 細目 / 該当箇所 / 審査結果 / 所見, in the seed's parts and order.
+
+- 該当箇所: the pages and the section where the draft answers the checkpoint (the checker's evidence pages).
+- 審査結果: proposed from the checker: ok -> 問題は認められない, not_applicable -> 該当なし, incomplete/missing ->
+  要確認 with the checker's reasons.
+- 所見: built from the draft's OWN measures in the house style of past findings:
+  「<topic>として、<A>こと、<B>こと等が具体的に記載されており、特定個人情報保護評価の目的に照らし、妥当である。」
+  The topic (a fixed part) is the opening of a past finding on the same checkpoint, else the checkpoint's title;
+  the measures are clauses cut verbatim out of the draft's answer (bot.measures). With PIA_LLM set the model picks
+  the measures among the draft's clauses; anything it returns that is not verbatim draft text is dropped.
+- 総評 and the 審査記載事項 candidates come last. All wording is data: knowledge/review_templates.yaml.
+
+The draft's text is used in memory only: nothing of it is logged or indexed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.catalog import Catalog
+from bot.measures import draft_measures, finding_topic, plain_clause, split_clauses
+from bot.models import CheckReport, CheckResult, DraftField, ReviewDraft, ReviewDraftRow
+from bot.resources import knowledge_file
+from bot.text import compact, normalize
+
+log = logging.getLogger(__name__)
+
+_FIELD_RE = re.compile(r"\{field:([^|}]*)\|([^}]*)\}")
+# Viewpoints that stand on rows of their own, and where they go (the seed's layout).
+GENERAL_HEAD = ["V1", "1", "V3", "V4", "V5", "V6", "V7"]  # (2) shares its row with checkpoint 1
+GENERAL_TAIL = ["V9"]
+GENERAL_LAST = ["V12"]
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict:
+    return yaml.safe_load(knowledge_file("review_templates.yaml").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def sheet_layout(catalog: Catalog) -> list[tuple[str, str]]:
+    """(part, id) for every row of the sheet, in the seed's order.
+
+    全体的な事項: (1), (2)+1, (3)-(7), ① 2-7, (9), ⑨ 70-73, (12);
+    特定個人情報ファイル: ② 8-23, ③-⑧ 24-69; 評価実施機関に特有の問題: ⑩ 74 and up."""
+    parts = templates()["parts"]
+    by_cons: dict[str, list[str]] = {}
+    for cp in catalog.checkpoints:
+        by_cons.setdefault(cp.consideration or "", []).append(cp.id)
+    rows: list[tuple[str, str]] = []
+    general, file_part, specific = parts["general"], parts["file"], parts["specific"]
+    rows += [(general, i) for i in GENERAL_HEAD]
+    rows += [(general, i) for i in by_cons.get("①", [])]
+    rows += [(general, i) for i in GENERAL_TAIL]
+    rows += [(general, i) for i in by_cons.get("⑨", [])]
+    rows += [(general, i) for i in GENERAL_LAST]
+    for cons in ["②", "③", "④", "⑤", "⑥", "⑦", "⑧"]:
+        rows += [(file_part, i) for i in by_cons.get(cons, [])]
+    rows += [(specific, i) for i in by_cons.get("⑩", [])]
+    placed = {i for _, i in rows}
+    # anything the catalog knows that the fixed layout does not place (a new consideration) goes last
+    rows += [(specific, cp.id) for cp in catalog.checkpoints if cp.id not in placed]
+    return rows
+
+
+# --------------------------------------------------------------------------- 該当箇所
+
+
+def page_ranges(pages: list[int]) -> str | None:
+    """[12] -> 'P.12'; [12, 13, 14] -> 'P.12 ～ P.14'; [12, 30] -> 'P.12、P.30'."""
+    ps = sorted({p for p in pages if isinstance(p, int) and p > 0})
+    if not ps:
+        return None
+    groups: list[list[int]] = [[ps[0]]]
+    for p in ps[1:]:
+        if p == groups[-1][-1] + 1:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return "、".join(f"P.{g[0]}" if len(g) == 1 else f"P.{g[0]} ～ P.{g[-1]}" for g in groups)
+
+
+def result_pages(res: CheckResult | None) -> list[int]:
+    if res is None:
+        return []
+    pages = [e.page for e in res.evidence if e.page]
+    if not pages and res.page:
+        pages = [res.page]
+    return pages
+
+
+# --------------------------------------------------------------------------- 所見
+
+
+def finding_text(topic: str, connector: str, measures: list[str], descriptive: bool) -> str:
+    """The house-style finding around verbatim measures (see module doc)."""
+    f = templates()["finding"]
+    items = ["".join(plain_clause(m)) for m in measures]
+    closing = f["descriptive_closing"] if descriptive else f["measures_closing"]
+    return f["open"].format(topic=topic, connector=connector) + f["item_joiner"].join(items) + closing
+
+
+def precedent_topic(res: CheckResult | None, cid: str) -> tuple[str, str] | None:
+    """The opening topic of a past finding on this checkpoint, if it names no particular body."""
+    if res is None:
+        return None
+    for p in res.precedents:
+        if cid not in p.checkpoints:
+            continue
+        found = finding_topic(p.text)
+        if not found:
+            continue
+        topic, connector = found
+        names = [x for x in (p.source.agency, p.source.title) if x] if p.source else []
+        if len(topic) > 60 or any(compact(n)[:6] in compact(topic) for n in names):
+            continue
+        return topic, connector
+    return None
+
+
+def reasons_text(res: CheckResult | None) -> str:
+    f = templates()["results"]
+    if res is None or not res.reasons:
+        return ""
+    msgs: list[str] = []
+    for r in res.reasons:
+        m = normalize(r.message).strip().rstrip("。")
+        if m and m not in msgs:
+            msgs.append(m)
+    return f["reason_joiner"].join(msgs)
+
+
+def field_value(fields: list[DraftField], path_prefix: str, label_part: str) -> str | None:
+    prefix = compact(path_prefix)
+    want = compact(label_part)
+    for fld in fields:
+        if not compact(" ".join(fld.path)).startswith(prefix):
+            continue
+        if want not in compact(fld.label):
+            continue
+        value = (fld.choice or fld.value or "").strip()
+        if not value:
+            continue
+        first = split_clauses(value)
+        value = first[0] if first else normalize(value)
+        return value
+    return None
+
+
+def fill_fields(template: str, fields: list[DraftField]) -> str | None:
+    """Fill {field:PATH|LABEL} placeholders from the draft; None if the draft leaves one empty."""
+    missing = False
+
+    def sub(m):
+        nonlocal missing
+        v = field_value(fields, m.group(1), m.group(2))
+        if v is None:
+            missing = True
+            return ""
+        return v
+
+    out = _FIELD_RE.sub(sub, template)
+    return None if missing else out
+
+
+# --------------------------------------------------------------------------- the sheet
+
+
+def draft_text(report: CheckReport) -> str:
+    """The draft's answers, normalised (in memory only)."""
+    parts = []
+    for f in report.fields:
+        parts += [f.label, f.value or "", f.choice or "", " ".join(f.checks)]
+    return normalize("\n".join(p for p in parts if p))
+
+
+def build_row(engine, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str, llm=None):
+    catalog: Catalog = engine.catalog
+    t = templates()
+    cp = catalog.checkpoint(cid)
+    vp = catalog.viewpoint(cid)
+    status = res.status if res is not None else "missing"
+    reasons = reasons_text(res)
+    result = t["results"][status].format(reasons=reasons or "記載を確認") if status in t["results"] else status
+
+    if cp is not None:
+        vps = [catalog.viewpoint(v) for v in cp.viewpoints]
+        viewpoint = ",".join(v.id for v in vps if v)
+        viewpoint_text = "\n".join(f"({v.number}){v.text}" for v in vps if v)
+        cons = catalog.consideration(cp.consideration) if cp.consideration else None
+        row = ReviewDraftRow(
+            part=part, checkpoint=cid, viewpoint=viewpoint or None, viewpoint_text=viewpoint_text,
+            consideration=cp.consideration, consideration_text=f"{cons.id}{cons.text}" if cons else "",
+            checkpoint_text=f"{cp.number}. {cp.text}", section=(res.section if res and res.section else cp.section),
+        )
+        if cid == "1":  # viewpoint (2) is printed on checkpoint 1's row
+            v2 = catalog.viewpoint("V2")
+            if v2:
+                row.viewpoint, row.viewpoint_text = "V2", f"({v2.number}){v2.text}"
+        title = cp.title
+    else:
+        row = ReviewDraftRow(
+            part=part, checkpoint=cid, viewpoint=cid, viewpoint_text=f"({vp.number}){vp.text}" if vp else cid,
+            section=(res.section if res and res.section else catalog.section(cid)),
+        )
+        title = vp.title if vp else cid
+    row.pages = page_ranges(result_pages(res))
+    row.status = status
+    row.result = result
+
+    f = t["finding"]
+    topic, connector = precedent_topic(res, cid) or (title, f["default_connector"])
+    row.topic = topic
+    if status == "not_applicable":
+        row.finding = f["not_applicable"]
+    elif status == "missing":
+        row.finding = f["missing"].format(topic=topic)
+    elif status == "incomplete":
+        row.finding = f["incomplete"].format(topic=topic, reasons=reasons or "記載が十分でない")
+    elif cp is None:
+        filled = fill_fields(t["viewpoints"].get(cid, t["viewpoints"]["fallback"]), report.fields)
+        row.finding = filled or t["viewpoints"]["fallback"].format(title=title)
+        row.topic = ""
+    else:
+        answer = "\n".join(e.text for e in (res.evidence if res else []) if e.text)
+        limit = int(t["measures"].get("max_per_finding", 4))
+        measures: list[str] = []
+        if llm is not None:
+            from bot.llm import LLMError, select_measures
+
+            try:
+                measures = select_measures(llm, row.checkpoint_text, split_clauses(answer)[:30], text, limit)
+            except LLMError as e:
+                log.warning("LLM failed for checkpoint %s, using extractive measures: %s", cid, e)
+        if not measures:
+            measures = draft_measures(answer, limit=limit)
+        row.measures = measures
+        descriptive = (cp.consideration or "") in f["descriptive_groups"]
+        row.finding = finding_text(topic, connector, measures, descriptive) if measures else f["no_measure"].format(topic=topic)
+    return row
+
+
+def general_comments(rows: list[ReviewDraftRow], office: str) -> list[str]:
+    g = templates()["general_comments"]
+    ok = ("ok", "not_applicable")
+    first = [r for r in rows if r.consideration in ("①", "②") or r.checkpoint.startswith("V")]
+    rest = [r for r in rows if r.consideration and r.consideration not in ("①", "②")]
+    out = []
+    if all(r.status in ok for r in first):
+        out.append(g["ok"][0].format(office=office))
+    if all(r.status in ok for r in rest):
+        out.append(g["ok"][1].format(office=office))
+    attention = [r for r in rows if r.status not in ok]
+    if attention:
+        limit = int(g.get("attention_limit", 12))
+        items = "、".join(
+            g["attention_item"].format(id=r.checkpoint, title=_row_title(r)) for r in attention[:limit]
+        ) + ("等" if len(attention) > limit else "")
+        out.append(g["attention"].format(items=items))
+    return [f"({i}) {c}" for i, c in enumerate(out, 1)]
+
+
+def _row_title(r: ReviewDraftRow) -> str:
+    from bot.catalog import load_catalog
+
+    return load_catalog().title(r.checkpoint)
+
+
+def review_remarks(report: CheckReport, text: str, office: str) -> list[str]:
+    out = []
+    for item in templates()["review_remarks"]:
+        when = item.get("when", "always")
+        if when.startswith("text:") and when[5:] not in text:
+            continue
+        if when.startswith("field:"):
+            spec, _, want = when[6:].partition("=")
+            path, _, label = spec.partition("|")
+            v = field_value(report.fields, path, label)
+            if v is None or compact(want) not in compact(v):
+                continue
+        out.append(item["text"].format(office=office))
+    return [f"({i}) {r}" for i, r in enumerate(out, 1)]
+
+
+def draft_review_sheet(engine, path: Path, llm=None, report: CheckReport | None = None) -> ReviewDraft:
+    """The pre-filled review sheet of a draft (see the module doc)."""
+    from bot.llm import get_llm
+
+    if report is None:
+        report = engine.check(Path(path))
+    if llm is None:
+        llm = get_llm(engine.settings)
+    results = {r.id: r for r in report.checkpoints}
+    text = draft_text(report)
+    catalog = engine.catalog
+    rows = [build_row(engine, part, cid, results.get(cid), report, text, llm=llm) for part, cid in sheet_layout(catalog)]
+    office = field_value(report.fields, "Ⅰ 1.", "事務の名称") or report.document.title or templates()["draft_label"]
+    used_llm = llm is not None and any(r.measures for r in rows)
+    return ReviewDraft(
+        document=report.document,
+        rows=rows,
+        general_comments=general_comments(rows, office),
+        review_remarks=review_remarks(report, text, office),
+        llm=llm.name if used_llm else None,
+    )
