@@ -1,0 +1,66 @@
+"""The Bolt app: one WebClient pointed at SLACK_API_URL, the shared services in the context, the listeners."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.engine import Engine
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.slack.listeners import register_listeners
+from bot.slack.runtime import BotServices, EngineWorker
+
+
+def api_base_url(settings: Settings) -> str:
+    url = settings.slack_api_url or "https://slack.com/api/"
+    return url if url.endswith("/") else url + "/"  # WebClient joins method names onto the base URL
+
+
+def create_app(settings: Settings, engine: Engine, *, scratch_base: Path | None = None,
+               answer_timeout: float = 120.0) -> App:
+    """Build the Slack app over `engine`. `scratch_base` is where drafts are downloaded (a private temp dir
+    inside it per file, removed after use); the system temp dir by default."""
+    if not settings.slack_bot_token:
+        raise ConfigurationError("SLACK_BOT_TOKEN が設定されていません。", hint=".env に xoxb- で始まるボットトークンを設定してください")
+    # Slack SDK debug logs include request bodies (answers, draft excerpts): keep them at INFO or above
+    for name in ("slack_sdk", "slack_bolt"):
+        lg = logging.getLogger(name)
+        if lg.getEffectiveLevel() < logging.INFO:
+            lg.setLevel(logging.INFO)
+
+    client = WebClient(token=settings.slack_bot_token, base_url=api_base_url(settings), timeout=30)
+    app = App(
+        name="pia-assistant",
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=False,
+    )
+    services = BotServices(settings=settings, engine=engine, worker=EngineWorker(engine),
+                           scratch_base=scratch_base, answer_timeout=answer_timeout)
+    app.use(_attach(services))
+    app.use(_skip_retried_events)
+    register_listeners(app)
+    app.pia = services  # for the server and the tests
+    return app
+
+
+def _attach(services: BotServices):
+    def attach_services(context: BoltContext, next) -> None:
+        context["pia"] = services
+        next()
+
+    return attach_services
+
+
+def _skip_retried_events(body: dict, context: BoltContext, next, logger) -> BoltResponse | None:
+    """Slack resends an event when our first ack was late (X-Slack-Retry-Num); answer each event once."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if event_id and not context["pia"].seen.first_time(event_id):
+        logger.info("event %s was already handled; acknowledging the retry only", event_id)
+        return BoltResponse(status=200, body="")
+    next()
+    return None
