@@ -244,10 +244,12 @@ def _heads(part: str, matches: list[_Match]) -> list[_Match]:
 
 
 def _apply_refine(topic: Topic, body: str) -> list[str]:
+    """The topic's checkpoints the text actually names (longest cue wins where cues overlap)."""
     if not topic.refine:
         return list(topic.checkpoints)
-    picked = [cid for cid, cues in topic.refine if any(c in body for c in cues)]
-    return picked or list(topic.checkpoints)
+    subtopics = [Topic((cid,), cues) for cid, cues in topic.refine]
+    picked = {m.topic.checkpoints[0] for m in _find_matches(body, subtopics)}
+    return [c for c in topic.checkpoints if c in picked] or list(topic.checkpoints)
 
 
 def _ordered(ids: set[str] | list[str]) -> list[str]:
@@ -277,25 +279,38 @@ def _resolve_topic(topic: str, body: str, topics: list[Topic]) -> list[str]:
     out: set[str] = set()
     for part in _split_top_level(topic):
         for head in _heads(part, _find_matches(part, topics)):
-            out.update(_apply_refine(head.topic, body))
+            out.update(_apply_refine(head.topic, topic + "、" + body))
     return _ordered(out)
 
 
-def _bigrams(s: str) -> set[str]:
-    return {s[i : i + 2] for i in range(len(s) - 1)}
+_KANJI_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]{2,}")
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ffー]{2,}")
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+
+
+def _content_tokens(s: str) -> set[str]:
+    """Content words of a text: kanji bigrams, katakana words, ASCII words (particles and endings left out)."""
+    s = compact(s)
+    out: set[str] = set()
+    for run in _KANJI_RUN.findall(s):
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    out.update(_KATAKANA_RUN.findall(s))
+    out.update(w.upper() for w in _ASCII_WORD.findall(s))
+    return out
 
 
 def _by_wording(text: str, candidates: dict[str, str]) -> list[str]:
-    """Candidates whose distinctive wording (bigrams no other candidate has) the text shares most."""
-    grams = {cid: _bigrams(compact(w)) for cid, w in candidates.items()}
-    target = _bigrams(text)
-    scores = {}
-    for cid, g in grams.items():
-        others = set().union(*(grams[o] for o in grams if o != cid)) if len(grams) > 1 else set()
-        distinct = g - others
-        scores[cid] = len(distinct & target) / max(1, len(distinct))
-    best = max(scores.values(), default=0.0)
-    if best <= 0:
+    """Candidates whose distinctive wording (content words no other candidate has) the text names most."""
+    toks = {cid: _content_tokens(w) for cid, w in candidates.items()}
+    target = _content_tokens(text)
+    scores: dict[str, tuple[int, float]] = {}
+    for cid, t in toks.items():
+        others = set().union(*(toks[o] for o in toks if o != cid)) if len(toks) > 1 else set()
+        distinct = t - others
+        hits = len(distinct & target)
+        scores[cid] = (hits, hits / max(1, len(distinct)))
+    best = max(scores.values(), default=(0, 0.0))
+    if best[0] <= 0:
         return []
     return _ordered([cid for cid, s in scores.items() if s == best])
 
@@ -357,7 +372,7 @@ def _split_by_topic(paragraphs: list[str], group: str | None, group_checkpoints:
         for s in sentences:
             topic, body = opening_topic(s, vocab)
             ids = [c for c in _resolve_topic(topic, body, tier1) if c in allowed] if topic else []
-            if current and ids and current_ids is not None and ids != current_ids:
+            if current and ids and ids != current_ids:
                 out.append("".join(current).strip())
                 current = []
             if not current:
@@ -627,7 +642,10 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
 
     results = {r.checkpoint: r.result for r in rows}
     meta = _parse_meta(text)
-    src = source or Source(title=meta.title, agency=meta.agency, date=meta.submitted, kind="review_sheet")
+    src = (source or Source(kind="review_sheet")).model_copy()
+    src.title = src.title or meta.title
+    src.agency = src.agency or meta.agency
+    src.date = src.date or meta.submitted
     slug = _source_slug(source, meta)
     findings: list[Finding] = []
     for row_id, group, cell in printed:

@@ -1,0 +1,246 @@
+"""The review-sheet parser against the seed (as given) and a synthetic sheet of another body, each checked against
+a hand-made attribution table (knowledge/eval/seed_attribution.yaml, tests/data/review_city_juki_attribution.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import load_catalog
+from bot.errors import PiaError
+from bot.evaluation.attribution import evaluate_attribution, load_table, match_findings, sheet_path
+from bot.models import Source
+from bot.resources import knowledge_file
+from bot.text import compact
+from indexer.review_parser import (
+    NotAReviewSheetError,
+    attribute_paragraph,
+    normalize_pages,
+    normalize_section,
+    parse_review_sheet,
+)
+
+DATA = Path(__file__).parent / "data"
+SEED_SHARED = Path("/work/shared/seeds/001_7daa8919e759dc73.txt")
+SEED_TABLE = knowledge_file("eval/seed_attribution.yaml")
+CITY_TABLE = DATA / "review_city_juki_attribution.yaml"
+
+
+def _parsed(table_path: Path):
+    table = load_table(table_path)
+    text = sheet_path(table).read_text(encoding="utf-8")
+    return table, parse_review_sheet(text, Source(path=str(sheet_path(table)), kind="review_sheet"))
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return _parsed(SEED_TABLE)
+
+
+@pytest.fixture(scope="module")
+def city():
+    return _parsed(CITY_TABLE)
+
+
+@pytest.mark.parametrize("which", ["seed", "city"])
+def test_every_finding_attributed_exactly_as_the_hand_table(which, request):
+    table, sheet = request.getfixturevalue(which)
+    pairs, extra = match_findings(sheet, table)
+    missing = [e.opening for e, got in pairs if got is None]
+    assert not missing, f"paragraphs not found: {missing}"
+    assert not extra, f"paragraphs the table does not list: {[f.text[:30] for f in extra]}"
+    wrong = [(e.opening, e.checkpoints, got.checkpoints) for e, got in pairs if set(got.checkpoints) != set(e.checkpoints)]
+    assert not wrong
+    printed = [(e.opening, e.printed_on, got.printed_on) for e, got in pairs if e.printed_on and got.printed_on != e.printed_on]
+    assert not printed
+    assert len(sheet.findings) == len(table.findings)
+
+
+@pytest.mark.parametrize("which", ["seed", "city"])
+def test_rows_results_pages_sections(which, request):
+    table, sheet = request.getfixturevalue(which)
+    rows = {r.checkpoint: r for r in sheet.rows}
+    assert len(rows) == len(sheet.rows), "a row id appears twice"
+    assert set(rows) == set(table.rows)
+    for rid, (result, pages, section) in table.rows.items():
+        assert (rows[rid].result, rows[rid].pages, rows[rid].section) == (result, pages, section), rid
+
+
+@pytest.mark.parametrize("which", ["seed", "city"])
+def test_meta_comments_remarks_new_checkpoints(which, request):
+    table, sheet = request.getfixturevalue(which)
+    assert sheet.meta.model_dump() == table.meta
+    assert len(sheet.general_comments) == table.general_comments
+    assert len(sheet.review_remarks) == table.review_remarks
+    assert [c.id for c in sheet.new_checkpoints] == table.new_checkpoints
+    for i, item in enumerate(sheet.review_remarks + sheet.general_comments):
+        assert item.startswith("(") and "<p>" not in item and "  " not in item
+
+
+def test_seed_has_all_74_numbered_rows_and_the_viewpoint_rows(seed):
+    _, sheet = seed
+    ids = [r.checkpoint for r in sheet.rows]
+    assert sorted(int(i) for i in ids if i.isdigit()) == list(range(1, 75))
+    assert sorted(i for i in ids if i.startswith("V")) == sorted(["V1", "V3", "V4", "V5", "V6", "V7", "V9", "V12"])
+    catalog = load_catalog()
+    for r in sheet.rows:
+        if r.checkpoint.isdigit() and r.checkpoint != "74":
+            # the wording read out of the damaged table equals the catalog's, spaces and all
+            assert compact(r.text) == compact(catalog.checkpoint(r.checkpoint).text), r.checkpoint
+            assert r.consideration == catalog.checkpoint(r.checkpoint).consideration
+    row70 = next(r for r in sheet.rows if r.checkpoint == "70")
+    assert row70.viewpoint == "V10" and row70.consideration == "⑨" and row70.result == "問題は認められない"
+
+
+def test_seed_findings_keep_the_wording_without_tags_or_wrap_spaces(seed):
+    _, sheet = seed
+    for f in sheet.findings:
+        assert "<p>" not in f.text and "</p>" not in f.text
+        assert f.text.endswith("。")
+        assert f.source and f.source.agency == "出入国在留管理庁長官" and f.source.date == "2025-09-30"
+        assert f.id
+    assert len({f.id for f in sheet.findings}) == len(sheet.findings)
+    f67 = next(f for f in sheet.findings if f.checkpoints == ["67"])
+    assert f67.printed_on == "64" and f67.group == "⑧"
+    assert f67.text == (
+        "特定個人情報が古い情報のまま保管され続けるリスク対策として、利用者の申請等により、特定個人情報(在留資格情報等)に"
+        "変更等が生じた場合はその都度データを更新することが具体的に記載されており、特定個人情報保護評価の目的に照らし、妥当である。"
+    )
+    f70 = next(f for f in sheet.findings if f.checkpoints == ["70"])
+    assert "中間サーバー相当機能における措置" in f70.text  # "中間サーバー相当 機能" repaired
+
+
+def test_seed_from_shared_copy_equals_bundled_copy():
+    if not SEED_SHARED.exists():
+        pytest.skip("shared seed folder not mounted")
+    a = parse_review_sheet(SEED_SHARED.read_text(encoding="utf-8"))
+    b = parse_review_sheet(knowledge_file("sources/review_isa_2025-09-30.txt").read_text(encoding="utf-8"))
+    assert [f.checkpoints for f in a.findings] == [f.checkpoints for f in b.findings]
+
+
+def test_city_changes_requested_result_reaches_the_finding(city):
+    _, sheet = city
+    f66 = next(f for f in sheet.findings if f.checkpoints == ["66"])
+    assert f66.result == "より具体的に記載する必要がある"
+    assert f66.printed_on == "65"
+    c75 = next(c for c in sheet.new_checkpoints if c.id == "75")
+    assert c75.consideration == "⑩" and c75.body_specific and "ガバメントクラウド" in c75.text
+    assert c75.section == "Ⅲ 7. その他のリスク"
+    extended = load_catalog().with_extra(sheet.new_checkpoints)
+    assert extended.checkpoint("75") is not None and load_catalog().checkpoint("75") is None
+
+
+def test_evaluation_score_is_perfect_on_both_tables():
+    score = evaluate_attribution([SEED_TABLE, CITY_TABLE])
+    assert score.findings_total == 40 + 57
+    assert score.exact_match_accuracy == 1.0
+    assert score.row_result_accuracy == 1.0
+    assert score.micro_precision == 1.0 and score.micro_recall == 1.0
+    assert {p.checkpoint for p in score.per_checkpoint} >= {"24", "25", "67", "74", "75", "V2"}
+
+
+def test_evaluation_notices_a_wrong_table(tmp_path):
+    # the same table with one attribution moved back to the printed row must score below 1
+    text = SEED_TABLE.read_text(encoding="utf-8").replace(
+        "checkpoints: ['67'], printed_on: '64'", "checkpoints: ['64'], printed_on: '64'"
+    )
+    assert text != SEED_TABLE.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("sheet: sources/", f"sheet: {knowledge_file('sources')}/"), encoding="utf-8")
+    score = evaluate_attribution([bad])
+    assert score.exact_matches == 39
+    assert [m.expected for m in score.mismatches] == [["64"]]
+
+
+# --------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("P.13 ～ P.15", "P.13 ～ P.15"),
+        ("P.4～P.5", "P.4 ～ P.5"),
+        ("P.12～13", "P.12 ～ P.13"),
+        ("<p>P.40 ～ P.41</p>", "P.40 ～ P.41"),
+        ("P.34", "P.34"),
+        ("—", None),
+        ("", None),
+    ],
+)
+def test_pages(cell, expected):
+    assert normalize_pages(cell) == expected
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("I 1. ②", "Ⅰ 1. ②"),
+        ("II 2. ③", "Ⅱ 2. ③"),
+        ("ＩＩＩ 4. 再委託", "Ⅲ 4. 再委託"),
+        ("Ⅲ 2. リスク1:", "Ⅲ 2. リスク1"),
+        ("III 2. リスク1：", "Ⅲ 2. リスク1"),
+        ("Ⅲ 7. リスク1: ⑤", "Ⅲ 7. リスク1 ⑤"),
+        ("Ⅲ 7. その他の リスク", "Ⅲ 7. その他のリスク"),
+        ("I (別添1)", "Ⅰ (別添1)"),
+        ("<p>Ⅲ 7. リスク1</p>", "Ⅲ 7. リスク1"),
+        ("—", None),
+    ],
+)
+def test_sections(cell, expected):
+    assert normalize_section(cell) == expected
+
+
+def test_attribution_is_by_content_within_the_group():
+    catalog = load_catalog()
+    group = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑧").checkpoints}
+    ids, _ = attribute_paragraph("特定個人情報が古い情報のまま保管され続けるリスク対策として、都度更新すること等が記載されている。", "⑧", group)
+    assert ids == ["67"]
+    ids, _ = attribute_paragraph("特定個人情報の漏えい・滅失・毀損リスクに係る技術的対策として、ウイルス対策ソフトを導入する。", "⑧", group)
+    assert ids == ["63"]
+    # the same opening means different checkpoints in different groups
+    g3 = {c: catalog.checkpoint(c).text for c in catalog.consideration("③").checkpoints}
+    g7 = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑦").checkpoints}
+    para = "目的外の入手が行われるリスク対策として、照会を制限していること等が具体的に記載されている。"
+    assert attribute_paragraph(para, "③", g3)[0] == ["24", "25"]
+    assert attribute_paragraph(para, "⑦", g7)[0] == ["54"]
+    g9 = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑨").checkpoints}
+    assert attribute_paragraph("自己点検・監査について、年1回実施すること等が具体的に記載されている。", "⑨", g9)[0] == ["70", "71"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n",
+        "This is an English annual report. It has no review table at all.\nRevenue\t100\tUp",
+        "○手塚委員長 それでは、ただいまから、第337回個人情報保護委員会を開催いたします。\n",
+        "審査の観点\t主な考慮事項\t主な考慮事項(細目)\t該当箇所\t\t審査結果\t所見\n",
+    ],
+)
+def test_not_a_review_sheet_is_a_pia_error(text):
+    with pytest.raises(NotAReviewSheetError) as e:
+        parse_review_sheet(text)
+    assert isinstance(e.value, PiaError) and e.value.exit_code == 2
+    assert "審査書" in str(e.value)
+
+
+def test_minutes_seed_is_not_a_review_sheet():
+    with pytest.raises(PiaError):
+        parse_review_sheet(knowledge_file("sources/minutes_337_2025-10-22.txt").read_text(encoding="utf-8"))
+
+
+def test_row_wrapped_onto_a_line_without_tabs_keeps_its_finding():
+    header = "審査の観点\t主な考慮事項\t主な考慮事項(細目)\t該当箇所\t\t審査結果\t所見"
+    text = "\n".join([
+        header,
+        "\t⑧特定個人情報の保管・消去について\t66. 死者の個人番号を保管している場合は保管方法を具体的に記載しているか。\tP.43\tⅢ 7. リスク1: ⑩\t問題は認められない\t"
+        "特定個人情報が古い情報のまま保管され続けるリスク対策として、",
+        "住民異動の都度更新することが具体的に記載されており、妥当である。",
+        "\t\t67. 特定個人情報を最新の状態で保管するために行っている措置を具体的に記載しているか。\tP.43\tⅢ 7. リスク2:\t問題は認められない\t",
+    ])
+    sheet = parse_review_sheet(text)
+    assert [r.checkpoint for r in sheet.rows] == ["66", "67"]
+    assert len(sheet.findings) == 1
+    f = sheet.findings[0]
+    assert f.checkpoints == ["67"] and f.printed_on == "66" and f.text.endswith("妥当である。")
