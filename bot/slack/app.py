@@ -27,9 +27,10 @@ def create_app(settings: Settings, engine: Engine, *, scratch_base: Path | None 
     if not settings.slack_bot_token:
         raise ConfigurationError("SLACK_BOT_TOKEN が設定されていません。", hint=".env に xoxb- で始まるボットトークンを設定してください")
     # Slack SDK debug logs include request bodies (answers, draft excerpts): keep them at INFO or above
+    # (set on the loggers themselves, so a DEBUG root logger does not turn them back on)
     for name in ("slack_sdk", "slack_bolt"):
         lg = logging.getLogger(name)
-        if lg.getEffectiveLevel() < logging.INFO:
+        if lg.level < logging.INFO:  # NOTSET or DEBUG
             lg.setLevel(logging.INFO)
 
     client = WebClient(token=settings.slack_bot_token, base_url=api_base_url(settings), timeout=30)
