@@ -33,6 +33,7 @@ def serve(http_mode: bool, port: int, host: str) -> None:
     from bot.slack.server import SlackHTTPServer, socket_mode_handler
 
     app = create_app(settings, Engine(settings))
+    app.pia.warm_up()
     if http_mode:
         server = SlackHTTPServer(app, host=host, port=port)
         click.echo(f"pia serve: HTTP モードで待ち受けます（http://{host}:{server.port}/slack/events）", err=True)

@@ -116,6 +116,20 @@ class BotServices:
     def __deepcopy__(self, memo: dict) -> "BotServices":
         return self
 
+    def warm_up(self) -> threading.Thread:
+        """Load the index and models in the background so the first question is answered quickly."""
+
+        def run() -> None:
+            try:
+                self.worker.run(self.engine.search, "特定個人情報保護評価書", k=1, timeout=600)
+                log.info("engine warmed up")
+            except Exception as e:  # noqa: BLE001 - the first real question will report the problem
+                log.warning("warm-up failed: %s", type(e).__name__)
+
+        t = threading.Thread(target=run, name="pia-warm-up", daemon=True)
+        t.start()
+        return t
+
     @property
     def check_timeout(self) -> float:
         return float(getattr(self.settings, "pia_check_timeout", 300.0))

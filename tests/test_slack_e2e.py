@@ -1,0 +1,104 @@
+"""End to end with the REAL engine (bundled knowledge, hash embedder, embedded Chroma in a temp dir), the bot in
+HTTP mode and the local fake Slack: a thread conversation with a follow-up, and the whole /pia-check flow."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.engine import Engine
+from fake_slack import BOT_USER, FakeSlack, SignedSender
+from slack_support import sample_draft, settings_for, start_bot
+
+pytestmark = pytest.mark.slow
+
+USER = "U0E2EUSER"
+CHANNEL = "C0E2ECHAN"
+
+
+class RecordingEngine(Engine):
+    """The real engine; it only notes what the Slack adapter asked of it."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.asked: list[tuple[str, list[str] | None]] = []
+        self.checked: list[str] = []
+
+    def ask(self, question, history=None):
+        self.asked.append((question, list(history) if history else None))
+        return super().ask(question, history=history)
+
+    def check(self, path, display_name=None):
+        self.checked.append(display_name)
+        return super().check(path, display_name=display_name)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    fake = FakeSlack().start()
+    tmp = tmp_path_factory.mktemp("slack_e2e")
+    settings = settings_for(fake.api_url, tmp, pia_check_timeout=240.0)
+    engine = RecordingEngine(settings)
+    bot = start_bot(settings, engine, tmp / "scratch", answer_timeout=240.0)
+    bot.app.pia.warm_up().join(300)  # build the index once, before the timed parts
+    yield fake, bot, engine, SignedSender(bot.url)
+    bot.server.stop()
+    fake.stop()
+
+
+def _blocks(call) -> str:
+    b = call.params.get("blocks")
+    return json.dumps(json.loads(b) if isinstance(b, str) else b, ensure_ascii=False)
+
+
+def test_thread_conversation_with_a_follow_up(world):
+    fake, bot, engine, sender = world
+    first = fake.add_message(CHANNEL, USER, f"<@{BOT_USER}> 委託先の監督について評価書のどこに書けばいい？")
+    sender.event({"type": "app_mention", "user": USER, "text": first["text"], "channel": CHANNEL,
+                  "ts": first["ts"], "event_ts": first["ts"]})
+    answer1 = fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == CHANNEL, timeout=120)[0]
+    assert answer1.response["ok"] and answer1.params["thread_ts"] == first["ts"]
+    assert "細目" in _blocks(answer1) and "出典" in _blocks(answer1)
+
+    follow = fake.add_message(CHANNEL, USER, f"<@{BOT_USER}> じゃあ再委託の場合は？", thread_ts=first["ts"])
+    sender.event({"type": "app_mention", "user": USER, "text": follow["text"], "channel": CHANNEL,
+                  "ts": follow["ts"], "thread_ts": first["ts"], "event_ts": follow["ts"]})
+    posts = fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == CHANNEL, count=2, timeout=120)
+    answer2 = posts[-1]
+    assert answer2.response["ok"] and answer2.params["thread_ts"] == first["ts"]
+    assert engine.asked[-1] == ("じゃあ再委託の場合は？", ["委託先の監督について評価書のどこに書けばいい？"])
+    assert "再委託" in _blocks(answer2)
+
+
+def test_pia_check_end_to_end_with_the_real_checker(world):
+    fake, bot, engine, sender = world
+    name, data = sample_draft()
+    status, _ = sender.command("/pia-check", "", user=USER, channel="C0E2ECHK")
+    assert status == 200
+    opened = fake.wait_for("views.open")[0]
+    view = opened.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    meta = fake.add_file(name, data, user=USER)
+    status, _ = sender.interaction({
+        "type": "view_submission", "team": {"id": "T0FAKE0001"}, "user": {"id": USER}, "api_app_id": "A0PIAAPP1",
+        "token": "legacy", "trigger_id": "1.t",
+        "view": {"id": "V1", "type": "modal", "callback_id": view["callback_id"],
+                 "private_metadata": view["private_metadata"],
+                 "state": {"values": {"draft": {"file": {"type": "file_input", "files": [meta]}}}}}})
+    assert status == 200
+    upload = fake.wait_for("files.completeUploadExternal", timeout=300)[0]
+    progress = fake.calls_to("chat.postMessage")[0]
+    thread = progress.response["ts"]
+    summary = [c for c in fake.calls_to("chat.postMessage")
+               if c.params.get("thread_ts") == thread and "チェック結果" in str(c.params.get("text"))]
+    assert summary and all(c.response["ok"] for c in summary)
+    assert upload.params["thread_ts"] == thread
+    files = upload.params["files"]
+    fid = (json.loads(files) if isinstance(files, str) else files)[0]["id"]
+    wb = load_workbook(io.BytesIO(fake.uploads[fid]))
+    assert wb.sheetnames
+    assert engine.checked == [name]
+    assert fake.downloads == [(meta["id"], True)]
