@@ -1,8 +1,8 @@
 """Answers to drafters' questions: which checkpoint, where in the form, what to write, the closest past findings.
 
 answer_question(engine, question, history) retrieves checkpoints, findings, remarks and guideline text with the
-hybrid retriever (engine.search), ranks the checkpoints (checkpoint records, the checkpoints of the findings that
-match, catalog aliases and explicit ids in the question), and composes the answer from the retrieved material alone
+hybrid retriever (engine.search; its checkpoint ranking already weighs aliases, form sections, explicit numbers and
+the past findings attributed to each checkpoint), and composes the answer from the retrieved material alone
 with the templates in knowledge/answer_templates.yaml. Every statement carries a [n] that points at
 Answer.citations. With PIA_LLM set, the model writes the answer from the same numbered material (bot/llm.py) and its
 output is validated; on any failure the extractive answer is returned with a note.
@@ -40,6 +40,7 @@ MAX_RELATED = 2
 
 # "細目39", "39番", "No.39", "(3)" in a question name a checkpoint or viewpoint explicitly.
 _EXPLICIT_CP_RE = re.compile(r"(?:細目|チェックポイント|考慮事項|項目|No\.?|#)\s*(\d{1,3})|(\d{1,3})\s*番")
+_HIRAGANA_ONLY = re.compile(r"[\u3040-\u309f]+")
 _EXPLICIT_VP_RE = re.compile(r"観点\s*[(（]?\s*(\d{1,2})\s*[)）]?")
 
 
@@ -75,11 +76,13 @@ def is_follow_up(question: str, history: list[str] | None) -> bool:
 
 def retrieval_queries(question: str, history: list[str] | None) -> list[tuple[str, float]]:
     """(query, weight) pairs: the question itself, plus the question joined with the previous ones for follow-ups."""
-    queries = [(question, 1.0)]
-    if is_follow_up(question, history):
-        previous = [h for h in (history or []) if h and h.strip()][-2:]
-        queries.append(("\n".join(previous + [question]), 0.6))
-    return queries
+    if not is_follow_up(question, history):
+        return [(question, 1.0)]
+    previous = [h for h in (history or []) if h and h.strip()][-2:]
+    combined = "\n".join(previous + [question])
+    if not _content_tokens(question):  # "その場合は？": nothing of its own to search with
+        return [(question, 0.0), (combined, 1.0)]
+    return [(question, 1.0), (combined, 0.6)]
 
 
 def hit_checkpoints(hit: SearchHit) -> list[str]:
@@ -103,21 +106,6 @@ def explicit_checkpoints(question: str, catalog: Catalog) -> list[str]:
     return out
 
 
-def alias_matches(question: str, catalog: Catalog) -> list[tuple[str, int]]:
-    """Checkpoints whose title or everyday aliases appear in the question, with the length of the longest match."""
-    q = compact(question)
-    out: list[tuple[str, int]] = []
-    for item in list(catalog.checkpoints) + list(catalog.viewpoints):
-        best = 0
-        for term in [item.title, *item.aliases]:
-            t = compact(term)
-            if len(t) >= 2 and t in q:
-                best = max(best, len(t))
-        if best:
-            out.append((item.id, best))
-    return sorted(out, key=lambda x: -x[1])
-
-
 def gather(engine, question: str, history: list[str] | None = None) -> Material:
     """Retrieve and rank everything an answer can use."""
     catalog = engine.catalog
@@ -129,14 +117,15 @@ def gather(engine, question: str, history: list[str] | None = None) -> Material:
     guidelines: dict[str, tuple[float, SearchHit]] = {}
 
     for q, w in queries:
-        for rank, h in enumerate(engine.search(q, kind="checkpoint", k=K_CHECKPOINTS)):
+        if w <= 0:
+            continue
+        # the retriever ranks checkpoints by their wording, aliases, form sections, explicit numbers and the
+        # past findings attributed to them; its order is the answer's order (weighted over follow-up queries)
+        for h in engine.search(q, kind="checkpoint", k=K_CHECKPOINTS):
             for cid in hit_checkpoints(h)[:1]:
-                scores[cid] += w / (RRF_K + rank)
+                scores[cid] += w * float(h.score)
                 mat.checkpoint_hits.setdefault(cid, h)
         for rank, h in enumerate(engine.search(q, kind="finding", k=K_FINDINGS)):
-            cps = hit_checkpoints(h)
-            for cid in cps:
-                scores[cid] += 0.6 * w / (RRF_K + rank) / max(1, len(cps)) ** 0.5
             key = h.id or h.text
             findings[key] = (findings.get(key, (0.0, h))[0] + w / (RRF_K + rank), h)
         for rank, h in enumerate(engine.search(q, kind="remark", k=K_REMARKS)):
@@ -146,23 +135,18 @@ def gather(engine, question: str, history: list[str] | None = None) -> Material:
             key = h.id or h.text
             guidelines[key] = (guidelines.get(key, (0.0, h))[0] + w / (RRF_K + rank), h)
 
-    # everyday words of the catalog (aliases) and explicit ids in the question itself
-    for rank, (cid, _) in enumerate(alias_matches(question, catalog)[:3]):
-        scores[cid] += 1.0 / (RRF_K + rank)
-    if len(queries) > 1:
-        for rank, (cid, _) in enumerate(alias_matches(queries[-1][0], catalog)[:3]):
-            scores[cid] += 0.3 / (RRF_K + rank)
+    # a checkpoint the question names by number comes first even if its wording ranks low
     mat.explicit = explicit_checkpoints(question, catalog)
-    for cid in mat.explicit:
-        scores[cid] += 1.0
+    top_score = max(scores.values(), default=1.0)
+    for cid in reversed(mat.explicit):
+        scores[cid] = top_score + scores.get(cid, 0.0) + 1e-3
 
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    top = ranked[0][1] if ranked else 1.0
     for cid, s in ranked:
         title, section = catalog.title(cid), catalog.section(cid)
         if title == cid and cid in mat.checkpoint_hits:  # a body-specific checkpoint a review sheet brought
             title = mat.checkpoint_hits[cid].text[:40]
-        mat.refs.append(CheckpointRef(id=cid, title=title, section=section, score=round(s / top, 4)))
+        mat.refs.append(CheckpointRef(id=cid, title=title, section=section, score=round(s, 6)))
     mat.findings = [h for _, h in sorted(findings.values(), key=lambda x: -x[0])]
     mat.remarks = [h for _, h in sorted(remarks.values(), key=lambda x: -x[0])]
     mat.guidelines = [h for _, h in sorted(guidelines.values(), key=lambda x: -x[0])]
@@ -176,7 +160,8 @@ def _content_tokens(text: str) -> set[str]:
     from bot.tokenize import tokenize
 
     generic = set(templates().get("generic_terms", []))
-    return {t for t in tokenize(text) if len(t) >= 2 and t not in generic and not t.isdigit()}
+    return {t for t in tokenize(text)
+            if len(t) >= 2 and t not in generic and not t.isdigit() and not _HIRAGANA_ONLY.fullmatch(t)}
 
 
 def _expanded_tokens(question: str) -> set[str]:
@@ -335,7 +320,7 @@ def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
         lines.append(t["guideline_head"])
         lines.append(t["guideline_item"].format(n=n, label=source_label(guideline), text=guideline.text.strip()))
 
-    related = [r for r in mat.refs[1 : 1 + MAX_RELATED] if r.score >= 0.3]
+    related = [r for r in mat.refs[1 : 1 + MAX_RELATED] if top is not None and r.score >= 0.5 * top.score]
     if related:
         items = "、".join(t["related_item"].format(id=r.id, title=r.title, section=r.section) for r in related)
         lines.append("")

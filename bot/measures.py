@@ -31,7 +31,7 @@ _INLINE_ITEM_RE = re.compile(r"(?:(?<=\s)|(?<=。))(?=[・●■◆•①-⑳](?
 _SENTENCE_END_RE = re.compile(r"(?<=。)")
 _FINDING_OPEN_RE = re.compile(r"^(.{2,120}?)(として|について|については)、")
 _LOCK = threading.Lock()
-_FINDING_CLOSE_RE = re.compile(r"(?:こと)?等?が(?:、[^。]{0,40})?具体的に(?:記載|明記)")
+_FINDING_CLOSE_RE = re.compile(r"等?が(?:、[^。]{0,40})?具体的に(?:記載|明記)")
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def finding_measures(text: str, limit: int = 6) -> list[str]:
     t = normalize(text).strip()
     # A finding may hold several `topic として、… 等が具体的に記載されており` sentences; take each body.
     out: list[str] = []
-    for sentence in re.split(r"(?<=。)", t):
+    for sentence in re.split(r"(?<=。)(?![)）」』])", t):
         opening = _FINDING_OPEN_RE.match(sentence.strip())
         body = sentence.strip()[opening.end():] if opening else sentence.strip()
         close = _FINDING_CLOSE_RE.search(body)

@@ -1,0 +1,174 @@
+"""`pia ask` and bot/answer.py on the embedded default store built from the bundled seeds (no LLM)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.answer import explain_checkpoint, is_follow_up, retrieval_queries, templates
+from bot.cli import main
+from bot.errors import UnknownCheckpointError
+from bot.text import compact
+from seed_util import make_engine, seed_finding_paragraphs
+
+USB_Q = "USBメモリへのコピーを防ぐ対策はどこに書く？"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pia_answer")
+    make_engine(d).index([])
+    return d
+
+
+@pytest.fixture(scope="module")
+def engine(data_dir):
+    return make_engine(data_dir)
+
+
+@pytest.fixture
+def cli_env(data_dir, monkeypatch):
+    from bot.settings import reset_settings
+
+    monkeypatch.setenv("PIA_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("PIA_LLM", raising=False)
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    reset_settings()
+    yield
+    reset_settings()
+
+
+def markers(text: str) -> list[int]:
+    return [int(m) for m in re.findall(r"\[(\d+)\]", text)]
+
+
+def test_usb_question_cites_checkpoint_39_first_and_a_copy_finding(engine):
+    a = engine.ask(USB_Q)
+    assert a.llm is None
+    assert a.checkpoints[0].id == "39"
+    assert a.checkpoints[0].section == "Ⅲ 3. リスク4"
+    findings = [c for c in a.citations if c.kind == "finding"]
+    assert findings, a.answer
+    copy = [c for c in findings if "複製" in c.text and "39" in c.checkpoints]
+    assert copy, [c.text[:40] for c in findings]
+    # quoted verbatim: the cited text is a paragraph of the seed review sheet, with its source
+    assert compact(copy[0].text) in seed_finding_paragraphs()
+    src = copy[0].source
+    assert src.agency and "出入国在留管理庁" in src.agency
+    assert src.date and src.date.startswith("2025")
+    # the answer names the checkpoint and its form section and quotes the finding
+    assert "39" in a.answer and "Ⅲ 3. リスク4" in a.answer
+    assert copy[0].text.strip() in a.answer
+
+
+def test_every_marker_points_at_a_citation(engine):
+    for q in [USB_Q, "委託先を選ぶときの確認は何を書けばいい？", "パブコメの期間は？", "死者の個人番号の保管方法"]:
+        a = engine.ask(q)
+        assert a.citations, q
+        ms = markers(a.answer)
+        assert ms, q
+        assert all(1 <= m <= len(a.citations) for m in ms), (q, ms, len(a.citations))
+        # every citation is referred to by the text
+        assert set(range(1, len(a.citations) + 1)) == set(ms), q
+
+
+def test_answer_lists_measures_from_the_findings_it_cites(engine):
+    a = engine.ask(USB_Q)
+    cited = {n: c for n, c in enumerate(a.citations, 1)}
+    items = [line for line in a.answer.splitlines() if line.startswith("・")]
+    assert items
+    for line in items:
+        n = markers(line)[-1]
+        measure = re.sub(r"\s*\[\d+\]$", "", line[1:]).strip()
+        assert compact(measure) in compact(cited[n].text)
+
+
+def test_no_support_says_so_without_content(engine):
+    a = engine.ask("明日の東京の天気と気温を教えてください")
+    assert a.answer == templates()["answer"]["no_support"]
+    assert a.checkpoints == [] and a.citations == []
+
+
+def test_follow_up_is_retrieved_with_the_previous_question(engine):
+    follow = "じゃあ、その場合はどこに？"
+    assert is_follow_up(follow, [USB_Q])
+    assert not is_follow_up(USB_Q, None)
+    assert len(retrieval_queries(follow, [USB_Q])) == 2
+    alone = engine.ask(follow)
+    assert alone.checkpoints == []  # nothing to go on without the thread
+    threaded = engine.ask(follow, history=[USB_Q])
+    assert threaded.checkpoints and threaded.checkpoints[0].id == "39"
+
+
+def test_follow_up_changes_topic_to_subcontracting(engine):
+    a = engine.ask("じゃあ再委託の場合は？", history=["委託先を選ぶときの確認は何を書けばいい？"])
+    top3 = [c.id for c in a.checkpoints[:3]]
+    assert "47" in top3 or "18" in top3, top3
+    assert any("再委託" in c.text for c in a.citations)
+
+
+def test_explain_checkpoint(engine):
+    a = explain_checkpoint(engine, "39")
+    assert [c.id for c in a.checkpoints] == ["39"]
+    assert a.checkpoints[0].section == "Ⅲ 3. リスク4"
+    assert any(c.kind == "finding" and "39" in c.checkpoints for c in a.citations)
+    assert a.citations[0].kind == "checkpoint" and "不正に複製" in a.citations[0].text
+    v = explain_checkpoint(engine, "V5")
+    assert v.checkpoints[0].id == "V5"
+
+
+def test_explain_unknown_checkpoint_raises(engine):
+    with pytest.raises(UnknownCheckpointError) as e:
+        explain_checkpoint(engine, "999")
+    assert e.value.exit_code == 2
+    with pytest.raises(UnknownCheckpointError):
+        explain_checkpoint(engine, "abc")
+
+
+def test_remark_from_the_minutes_is_cited_for_self_inspection(engine):
+    a = engine.ask("自己点検・監査の実効性を高めるには、評価書に何を書けばいい？")
+    assert a.checkpoints[0].id in {"70", "71"}
+    remarks = [c for c in a.citations if c.kind == "remark"]
+    assert remarks and "監査" in remarks[0].text
+    assert remarks[0].source.date and remarks[0].source.date.startswith("2025")
+
+
+def test_cli_ask_json_shape(cli_env, capsys):
+    assert main(["ask", USB_Q, "--json"]) == 0
+    out = capsys.readouterr().out
+    doc = json.loads(out)
+    assert set(doc) == {"answer", "checkpoints", "citations", "llm"}
+    assert doc["llm"] is None
+    assert doc["checkpoints"][0]["id"] == "39"
+    assert all(set(c) == {"id", "title", "section", "score"} for c in doc["checkpoints"])
+    assert all(set(c) == {"kind", "text", "source", "checkpoints"} for c in doc["citations"])
+    assert all(set(c["source"]) == {"title", "agency", "date", "path"} for c in doc["citations"])
+    scores = [c["score"] for c in doc["checkpoints"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_cli_ask_batch_is_json_lines_in_order(cli_env, engine, capsys, tmp_path):
+    from bot.cli.ask import answer_json
+
+    qs = [USB_Q, "委託先がちゃんと情報を守れる会社か、契約前にどう確認したか書く欄は？", "明日の天気は？"]
+    f = tmp_path / "q.txt"
+    f.write_text("\n".join(qs) + "\n", encoding="utf-8")
+    assert main(["ask", "--batch", str(f), "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 3
+    docs = [json.loads(x) for x in lines]
+    assert docs[0]["checkpoints"][0]["id"] == "39"
+    assert docs[1]["checkpoints"][0]["id"] == "41"
+    assert docs[2]["checkpoints"] == []
+    # the same answers, in the same order, as one question at a time
+    assert docs == [answer_json(engine.ask(q)) for q in qs]
+
+
+def test_cli_ask_human_and_usage_errors(cli_env, capsys):
+    assert main(["ask", USB_Q]) == 0
+    out = capsys.readouterr().out
+    assert "出典:" in out and "39" in out
+    assert main(["ask"]) == 2
+    assert main(["ask", "--batch", "/nonexistent/q.txt", "--json"]) == 2
