@@ -369,14 +369,23 @@ def _split_by_topic(paragraphs: list[str], group: str | None, group_checkpoints:
         sentences = [s for s in re.split(r"(?<=。)", para) if s.strip()]
         current: list[str] = []
         current_ids: list[str] | None = None
+        current_topic: str | None = None
         for s in sentences:
             topic, body = opening_topic(s, vocab)
-            ids = [c for c in _resolve_topic(topic, body, tier1) if c in allowed] if topic else []
-            if current and ids and ids != current_ids:
+            ids: list[str] = []
+            if topic and tier1:
+                ids = [c for c in _resolve_topic(topic, body, tier1) if c in allowed]
+            elif topic and len(allowed) > 1:  # a group without vocabulary (⑩): the sheet's own wording
+                ids = _by_wording(topic, group_checkpoints)
+            new_topic = bool(ids) and ids != current_ids
+            if len(allowed) == 1 and topic and current_topic and topic != current_topic:
+                new_topic = True  # one checkpoint only: a sentence opening another topic is another paragraph
+            if current and new_topic:
                 out.append("".join(current).strip())
                 current = []
             if not current:
                 current_ids = ids or None
+                current_topic = topic
             current.append(s)
         if current:
             out.append("".join(current).strip())
@@ -448,13 +457,51 @@ def _table_rows(text: str) -> list[_RawRow]:
             continue
         if columns is None:
             continue
-        named = dict(zip(columns, cells))
-        if len(cells) > len(columns):  # stray tabs inside the last cell
-            named["finding"] = "\t".join([named.get("finding", "")] + cells[len(columns) :])
-        if not any(v.strip() for v in named.values()):
+        if not any(c.strip() for c in cells):
             continue
+        if set(_COLUMNS) <= set(columns) and len(cells) == len(columns):
+            named = dict(zip(columns, cells))
+        else:
+            # empty cells dropped (DOCX/HTML tables) or a header without the blank section column:
+            # place each cell by what it holds, keeping the columns' order
+            named = _infer_cells(cells)
         rows.append(_RawRow(i, named))
     return rows
+
+
+_SECTION_START = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|(?:VI|IV|V|I{1,3})(?=[\s.、(])|表紙|別添)")
+_PAGES_CELL = re.compile(r"^(?:P|p)?\s*\.?\s*\d{1,4}(?:\s*(?:頁|ページ))?(?:\s*[~〜～\-–―ー、,].*)?$")
+_RESULT_CELL = re.compile(r"(?:認められない|該当なし|必要がある|必要である|問題がある)$")
+
+_ACCEPTS = {
+    "viewpoint": lambda s: bool(_VIEWPOINT_NO.match(s)),
+    "consideration": lambda s: s[:1] in CIRCLED or _is_none(s),
+    "checkpoint": lambda s: bool(_CHECKPOINT_CELL.match(s)) or _is_none(s),
+    "pages": lambda s: bool(_PAGES_CELL.match(s)) or _is_none(s),
+    "section": lambda s: bool(_SECTION_START.match(s)) or _is_none(s),
+    "result": lambda s: bool(_RESULT_CELL.search(compact(s))) or _is_none(s),
+    "finding": lambda s: True,
+}
+
+
+def _infer_cells(cells: list[str]) -> dict[str, str]:
+    """Assign cells to columns by their content, in column order (for tables whose empty cells were dropped)."""
+    named: dict[str, str] = {}
+    pos = 0
+    for cell in cells:
+        s = _cell_text(cell)
+        if not s:
+            continue
+        for i in range(pos, len(_COLUMNS)):
+            col = _COLUMNS[i]
+            if _ACCEPTS[col](s):
+                if col == "finding" and "finding" in named:  # text after the 所見: part of it
+                    named["finding"] += "\t" + cell
+                else:
+                    named[col] = cell
+                pos = i + 1 if col != "finding" else i
+                break
+    return named
 
 
 def _viewpoint_ids(cell: str) -> list[str]:

@@ -244,3 +244,113 @@ def test_row_wrapped_onto_a_line_without_tabs_keeps_its_finding():
     assert len(sheet.findings) == 1
     f = sheet.findings[0]
     assert f.checkpoints == ["67"] and f.printed_on == "66" and f.text.endswith("妥当である。")
+
+
+# --------------------------------------------------------------------------- the same sheets as Word tables
+
+
+def _as_docx(text: str, path: Path) -> Path:
+    """The sheet as a .docx: tab rows become Word tables (one cell paragraph per <p> block), other lines paragraphs."""
+    import re
+
+    import docx
+
+    d = docx.Document()
+    block: list[list[str]] = []
+
+    def flush():
+        if not block:
+            return
+        table = d.add_table(rows=len(block), cols=max(len(r) for r in block))
+        for i, row in enumerate(block):
+            for j, cell in enumerate(row):
+                paras = re.findall(r"<p>(.*?)</p>", cell) or [cell]
+                table.cell(i, j).text = paras[0]
+                for extra in paras[1:]:
+                    table.cell(i, j).add_paragraph(extra)
+        block.clear()
+
+    for line in text.splitlines():
+        if "\t" in line and "....." not in line:
+            block.append(line.split("\t"))
+        else:
+            flush()
+            d.add_paragraph(line)
+    flush()
+    d.save(path)
+    return path
+
+
+@pytest.mark.parametrize("table_path", [SEED_TABLE, CITY_TABLE], ids=["seed", "city"])
+def test_same_sheet_from_docx_tables_with_empty_cells_dropped(table_path, tmp_path):
+    from indexer.loaders import load_document
+
+    table = load_table(table_path)
+    path = _as_docx(sheet_path(table).read_text(encoding="utf-8"), tmp_path / "sheet.docx")
+    sheet = parse_review_sheet(load_document(path).text)
+    pairs, extra = match_findings(sheet, table)
+    assert not extra
+    assert all(got is not None and set(got.checkpoints) == set(e.checkpoints) for e, got in pairs)
+    rows = {r.checkpoint: r for r in sheet.rows}
+    assert {rid: [rows[rid].result, rows[rid].pages, rows[rid].section] for rid in rows} == table.rows
+    assert sheet.meta.model_dump() == table.meta
+
+
+# --------------------------------------------------------------------------- pia parse-review
+
+
+def _run(argv, capsys):
+    from bot.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_matches_the_contract(capsys):
+    import json
+
+    code, out, err = _run(["parse-review", str(knowledge_file("sources/review_isa_2025-09-30.txt")), "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)  # exactly one JSON document
+    assert set(data) == {"meta", "rows", "findings", "general_comments", "review_remarks"}
+    assert data["meta"] == {
+        "title": "外国人の在留資格に係る許可に関する事務、外国人の出入国又は在留の管理に関する事務及び特別永住者証明書の交付に関する事務",
+        "agency": "出入国在留管理庁長官",
+        "submitted": "2025-09-30",
+        "overview_date": "2025-10-08",
+    }
+    row41 = next(r for r in data["rows"] if r["checkpoint"] == "41")
+    assert {k: row41[k] for k in ("checkpoint", "section", "pages", "result")} == {
+        "checkpoint": "41", "section": "Ⅲ 4. 情報管理体制", "pages": "P.34", "result": "問題は認められない"}
+    assert all({"checkpoint", "section", "pages", "result"} <= set(r) for r in data["rows"])
+    assert all(set(f) == {"text", "checkpoints", "group"} for f in data["findings"])
+    f41 = next(f for f in data["findings"] if f["checkpoints"] == ["41"])
+    assert f41["group"] == "⑤"
+    assert len(data["general_comments"]) == 3 and len(data["review_remarks"]) == 5
+
+
+def test_cli_human_summary(capsys):
+    code, out, _ = _run(["parse-review", str(DATA / "review_city_juki.txt")], capsys)
+    assert code == 0
+    assert "みどり市長" in out and "所見: 57 件" in out
+    assert "66（Ⅲ 7. リスク1 ⑩）: より具体的に記載する必要がある" in out
+    assert "75." in out  # the body-specific checkpoint
+
+
+@pytest.mark.parametrize("make", ["missing", "empty", "minutes", "english"])
+def test_cli_bad_input_exit_2_one_line(make, tmp_path, capsys):
+    if make == "missing":
+        path = tmp_path / "nothing.txt"
+    elif make == "empty":
+        path = tmp_path / "empty.txt"
+        path.write_bytes(b"")
+    elif make == "minutes":
+        path = knowledge_file("sources/minutes_337_2025-10-22.txt")
+    else:
+        path = tmp_path / "report.txt"
+        path.write_text("Annual report\nRevenue\t100\nCosts\t80\n", encoding="utf-8")
+    code, out, err = _run(["parse-review", str(path), "--json"], capsys)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("エラー: ")
