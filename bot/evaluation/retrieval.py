@@ -1,0 +1,80 @@
+"""Retrieval quality on knowledge/eval/questions.yaml: hit@1, hit@3 and MRR for checkpoints.
+
+For each question the retriever is asked for checkpoint records (kind="checkpoint"); the rank is that of the first
+hit whose checkpoint id is in the question's label. The three modes (lexical only, dense only, hybrid) run on the
+same index so that their figures can be compared side by side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field
+
+from bot.resources import knowledge_file
+
+MODES = ("lexical", "dense", "hybrid")
+DEPTH = 10
+
+
+class Question(BaseModel):
+    q: str
+    expect: list[str]
+    tags: list[str] = Field(default_factory=list)
+
+
+class ModeScore(BaseModel):
+    mode: str
+    questions: int
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+
+
+class Miss(BaseModel):
+    q: str
+    expect: list[str]
+    got: list[str]
+    rank: int | None
+
+
+class RetrievalEval(BaseModel):
+    questions: int
+    embedder: str
+    modes: list[ModeScore]
+    misses: list[Miss] = Field(default_factory=list, description="hybrid questions not answered first")
+
+
+def load_questions(path: Path | None = None) -> list[Question]:
+    path = path or knowledge_file("eval/questions.yaml")
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return [Question(**{**q, "expect": [str(x) for x in q["expect"]]}) for q in data["questions"]]
+
+
+def rank_of(got: list[str], expect: list[str]) -> int | None:
+    for i, cid in enumerate(got, 1):
+        if cid in expect:
+            return i
+    return None
+
+
+def evaluate_retrieval(retriever, questions: list[Question] | None = None, modes=MODES) -> RetrievalEval:
+    questions = questions or load_questions()
+    scores, misses = [], []
+    for mode in modes:
+        h1 = h3 = rr = 0.0
+        for q in questions:
+            hits = retriever.search(q.q, kind="checkpoint", k=DEPTH, mode=mode)
+            got = [h.id for h in hits]
+            r = rank_of(got, q.expect)
+            h1 += r == 1
+            h3 += r is not None and r <= 3
+            rr += 1.0 / r if r else 0.0
+            if mode == "hybrid" and r != 1:
+                misses.append(Miss(q=q.q, expect=q.expect, got=got[:5], rank=r))
+        n = len(questions) or 1
+        scores.append(ModeScore(mode=mode, questions=len(questions), hit_at_1=round(h1 / n, 4),
+                                hit_at_3=round(h3 / n, 4), mrr=round(rr / n, 4)))
+    return RetrievalEval(questions=len(questions), embedder=retriever.store.configured_embedder, modes=scores,
+                         misses=misses)
