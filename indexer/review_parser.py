@@ -152,6 +152,7 @@ def load_vocabulary() -> Vocabulary:
             continue
         labels: dict[str, set[str]] = {}
         aliases: dict[str, set[str]] = {}
+        risks: dict[str, set[str]] = {}
         for cid in cons.checkpoints:
             cp = catalog.checkpoint(cid)
             if cp is None:
@@ -162,6 +163,10 @@ def load_vocabulary() -> Vocabulary:
                     labels.setdefault(c, set()).add(cp.id)
             if cp.title and len(compact(cp.title)) >= 2:
                 labels.setdefault(compact(cp.title), set()).add(cp.id)
+            # the risk number of Ⅲ (`リスク3について、`): all the checkpoints under that risk
+            risk = re.search(r"リスク\s*(\d+)", cp.section)
+            if risk:
+                risks.setdefault(f"リスク{risk.group(1)}", set()).add(cp.id)
             for a in cp.aliases:
                 c = compact(a)
                 if len(c) >= 2:
@@ -170,6 +175,8 @@ def load_vocabulary() -> Vocabulary:
         for cue, ids in labels.items():
             if len(ids) == 1:
                 extra.append(Topic(tuple(ids), (cue,), (), 1))
+        for cue, ids in risks.items():
+            extra.append(Topic(tuple(sorted(ids, key=int)), (cue,), (), 1))
         for cue, ids in aliases.items():
             if len(ids) == 1:
                 extra.append(Topic(tuple(ids), (cue,), (), 2))

@@ -204,6 +204,9 @@ def test_attribution_is_by_content_within_the_group():
     para = "目的外の入手が行われるリスク対策として、照会を制限していること等が具体的に記載されている。"
     assert attribute_paragraph(para, "③", g3)[0] == ["24", "25"]
     assert attribute_paragraph(para, "⑦", g7)[0] == ["54"]
+    # a risk named only by its number covers that risk's checkpoints (from the catalog's sections)
+    assert attribute_paragraph("リスク3について、本人確認を行うこと等が記載されている。", "③", g3)[0] == ["27", "28", "29"]
+    assert attribute_paragraph("リスク5について、提供許可証と照合すること等が記載されている。", "⑦", g7)[0] == ["58"]
     g9 = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑨").checkpoints}
     assert attribute_paragraph("自己点検・監査について、年1回実施すること等が具体的に記載されている。", "⑨", g9)[0] == ["70", "71"]
 
