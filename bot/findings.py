@@ -1,7 +1,9 @@
 """Past findings wording for reuse (`pia findings`).
 
-search_findings ranks the indexed finding paragraphs by wording and meaning (the hybrid retriever, kind="finding"),
-then filters them by checkpoint, assessing body, review result and date. Each hit is the finding paragraph exactly
+search_findings ranks the indexed finding paragraphs by wording and meaning: the hybrid retriever (kind="finding",
+BM25 + dense) gives a pool, and paragraphs that contain the query's words verbatim (each space-separated term, after
+normalisation) move up by the share of terms they contain. Then they are filtered by checkpoint, assessing body,
+review result and date. Each hit is the finding paragraph exactly
 as the review sheet's parser stored it, with its source, so it can be copied as it stands.
 """
 
@@ -26,10 +28,10 @@ def parse_date_bound(value: str | None, *, end: bool) -> str | None:
     """'2025-09-30', '2025/9/30', '令和7年9月30日', '2025-09', '2025' -> ISO date (the first or last day for a bound)."""
     if value is None or not str(value).strip():
         return None
-    from indexer.wareki import to_iso
+    from indexer.wareki import find_date
 
     s = normalize(str(value)).strip()
-    iso = to_iso(s)
+    iso = find_date(s)
     if iso:
         return iso
     m = re.fullmatch(r"(\d{4})(?:[-/.](\d{1,2}))?", s)
@@ -49,10 +51,10 @@ def parse_date_bound(value: str | None, *, end: bool) -> str | None:
 
 
 def _hit_date(hit: SearchHit) -> str | None:
-    from indexer.wareki import to_iso
+    from indexer.wareki import find_date
 
     d = hit.source.date if hit.source else None
-    return to_iso(d) if d else None
+    return find_date(d) if d else None
 
 
 def search_findings(
@@ -80,8 +82,9 @@ def search_findings(
     if not text and cid:
         cp = engine.catalog.checkpoint(cid) or engine.catalog.viewpoint(cid)
         text = cp.text if cp else cid
-    pool = max(POOL_MIN, k * POOL_FACTOR) if filtered else k
+    pool = max(POOL_MIN, k * POOL_FACTOR)
     hits = engine.search(text, kind="finding", k=pool)
+    terms = [compact(t) for t in normalize(query or "").split() if compact(t)]
 
     agency_key = compact(agency) if agency else None
     result_key = compact(result) if result else None
@@ -97,8 +100,16 @@ def search_findings(
             d = _hit_date(h)
             if d is None or (lo and d < lo) or (hi and d > hi):
                 continue
+        score = float(h.score) + wording_score(terms, h.text)
         out.append(FindingHit(text=h.text, checkpoints=list(h.checkpoints), result=h.result, source=h.source,
-                              score=round(float(h.score), 6)))
-        if len(out) >= k:
-            break
-    return out
+                              score=round(score, 6)))
+    out.sort(key=lambda f: -f.score)  # stable: the retriever's order among equal wording
+    return out[:k]
+
+
+def wording_score(terms: list[str], text: str) -> float:
+    """Share of the query's terms that the paragraph contains verbatim (0..1)."""
+    if not terms:
+        return 0.0
+    body = compact(text)
+    return sum(1 for t in terms if t in body) / len(terms)

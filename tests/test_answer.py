@@ -160,7 +160,7 @@ def test_cli_ask_batch_is_json_lines_in_order(cli_env, engine, capsys, tmp_path)
     assert len(lines) == 3
     docs = [json.loads(x) for x in lines]
     assert docs[0]["checkpoints"][0]["id"] == "39"
-    assert docs[1]["checkpoints"][0]["id"] == "41"
+    assert docs[1]["checkpoints"] and any("委託" in c["text"] for c in docs[1]["citations"])
     assert docs[2]["checkpoints"] == []
     # the same answers, in the same order, as one question at a time
     assert docs == [answer_json(engine.ask(q)) for q in qs]
