@@ -172,6 +172,10 @@ def load_vocabulary() -> Vocabulary:
                 if len(c) >= 2:
                     aliases.setdefault(c, set()).add(cp.id)
         extra = vocab.groups.setdefault(cons.id, [])
+        # words of the consideration itself (`情報提供ネットワークシステム` in ⑦) name the whole group, not a checkpoint
+        subject = compact(cons.text)
+        labels = {k: v for k, v in labels.items() if k not in subject}
+        aliases = {k: v for k, v in aliases.items() if k not in subject}
         for cue, ids in labels.items():
             if len(ids) == 1:
                 extra.append(Topic(tuple(ids), (cue,), (), 1))
