@@ -21,7 +21,7 @@ from bot.errors import ConfigurationError
 from bot.models import Citation
 from bot.resources import prompt
 from bot.settings import Settings
-from bot.text import normalize
+from bot.text import compact, normalize
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,9 @@ def build_chat_model(settings: Settings):
             hint=f"pip install langchain-{provider} を実行するか、PIA_LLM を外してください",
         ) from e
     except Exception as e:
-        raise ConfigurationError(f"PIA_LLM={spec} のモデルを初期化できませんでした: {e}") from e
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise ConfigurationError(f"PIA_LLM={spec} のモデルを初期化できませんでした: {first}",
+                                 hint="PIA_LLM の書式（provider:model）と PIA_LLM_BASE_URL を確認してください") from e
 
 
 @lru_cache(maxsize=4)
@@ -170,12 +172,12 @@ def select_measures(llm: ChatLLM, checkpoint: str, clauses: list[str], draft_tex
     system = prompt("review_system.md").format(count=len(clauses), limit=limit)
     user = prompt("review_user.md").format(checkpoint=checkpoint, sources=numbered)
     raw = llm.complete(system, user)
-    haystack = normalize(draft_text)
+    haystack = compact(draft_text)
     out: list[str] = []
     for line in raw.splitlines():
         line = _MARKER_RE.sub("", line).strip(" ・-　\t「」")
         line = normalize(line).rstrip("。").strip()
-        if len(line) >= 6 and line in haystack and line not in out:
+        if len(line) >= 6 and compact(line) in haystack and line not in out:
             out.append(line)
         if len(out) >= limit:
             break
