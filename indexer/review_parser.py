@@ -38,7 +38,6 @@ _PARA_SPLIT = re.compile(r"(?<=。)[ \t\u3000]{2,}")
 _CHECKPOINT_CELL = re.compile(r"^(\d{1,3})\s*[.．、]\s*(.*)$", re.DOTALL)
 _VIEWPOINT_NO = re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")
 _ITEM_NO = re.compile(r"^(?:[-・*●]\s*)?[(（]\s*(\d{1,2})\s*[)）]\s*(.*)$")
-_PAGE_NO = re.compile(r"(?:P|p|ページ|頁)?\s*\.?\s*(\d{1,4})")
 
 META_LABELS = {"評価書名": "title", "評価実施機関名": "agency", "提出日": "submitted", "概要説明日": "overview_date"}
 

@@ -20,6 +20,7 @@ from indexer.review_parser import (
     normalize_section,
     parse_review_sheet,
 )
+from indexer.wareki import to_iso
 
 DATA = Path(__file__).parent / "data"
 SEED_SHARED = Path("/work/shared/seeds/001_7daa8919e759dc73.txt")
@@ -74,7 +75,7 @@ def test_meta_comments_remarks_new_checkpoints(which, request):
     assert len(sheet.general_comments) == table.general_comments
     assert len(sheet.review_remarks) == table.review_remarks
     assert [c.id for c in sheet.new_checkpoints] == table.new_checkpoints
-    for i, item in enumerate(sheet.review_remarks + sheet.general_comments):
+    for item in sheet.review_remarks + sheet.general_comments:
         assert item.startswith("(") and "<p>" not in item and "  " not in item
 
 
@@ -391,3 +392,23 @@ def test_attribution_of_unseen_wordings(group, paragraph, expected):
     catalog = load_catalog()
     members = {c: catalog.checkpoint(c).text for c in catalog.consideration(group).checkpoints}
     assert attribute_paragraph(paragraph, group, members)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("令和7年9月30日", "2025-09-30"),
+        ("令和７年１０月８日", "2025-10-08"),
+        ("令和 7 年 10 月 22 日（水）", "2025-10-22"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("平成31年4月30日", "2019-04-30"),
+        ("2025年9月30日", "2025-09-30"),
+        ("R7.9.30", "2025-09-30"),
+        ("令和7年13月1日", "令和7年13月1日"),  # not a date: the raw text is kept
+        ("未定", "未定"),
+        ("—", None),
+        (None, None),
+    ],
+)
+def test_wareki_dates(cell, expected):
+    assert to_iso(cell) == expected
