@@ -89,7 +89,11 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
                  "private_metadata": view["private_metadata"],
                  "state": {"values": {"draft": {"file": {"type": "file_input", "files": [meta]}}}}}})
     assert status == 200
-    upload = fake.wait_for("files.completeUploadExternal", timeout=300)[0]
+    # the progress message ends as either done or a warning: fail fast on a warning
+    final = fake.wait_for("chat.update", lambda c: "チェックが終わりました" in c.params["text"]
+                          or ":warning:" in c.params["text"], timeout=300)[0]
+    assert "チェックが終わりました" in final.params["text"], final.params["text"]
+    upload = fake.wait_for("files.completeUploadExternal", timeout=60)[0]
     progress = fake.calls_to("chat.postMessage")[0]
     thread = progress.response["ts"]
     summary = [c for c in fake.calls_to("chat.postMessage")
