@@ -1,0 +1,128 @@
+"""From a loaded document to a clean stream of text segments (one per table cell or line), each with its page.
+
+- Markdown syntax (headings, bullets, emphasis, `| a | b |` tables) is taken off; table cells become segments.
+- Page numbers (`- 12 -`, `12 / 60`, `P.12`) are dropped; a text export that marks pages only with `- 12 -` lines is
+  split into pages there.
+- Running headers and footers (the same line at the top or bottom of most pages) are dropped, wherever a page break
+  falls inside a field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.text import canonical_roman, nfkc_keep_labels
+
+
+@dataclass
+class Segment:
+    text: str  # NFKC (labels kept), roman numerals canonical, spaces kept
+    page: int  # 1-based
+    line: int  # running line number in the document
+    cell: int  # cell index within its line (0 for a plain line)
+    cells: int  # number of cells on the line
+
+
+_DASH = "-－—–―‐ー"
+_PAGE_NUMBER_RE = re.compile(
+    rf"^\s*(?:[{_DASH}]\s*\d{{1,4}}\s*[{_DASH}]|\d{{1,4}}\s*/\s*\d{{1,4}}|(?:P|p|ページ|page|Page)\.?\s*\d{{1,4}}"
+    rf"|\d{{1,4}}\s*ページ|第\s*\d{{1,4}}\s*頁)\s*$"
+)
+_BARE_NUMBER_RE = re.compile(r"^\s*\d{1,4}\s*$")
+_MD_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_BULLET_RE = re.compile(r"^\s*[-*+]\s+(?=\S)")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_QUOTE_RE = re.compile(r"^\s*>\s?")
+_MD_FENCE_RE = re.compile(r"^\s*```")
+# How many lines at the top and bottom of a page may hold a running header or footer.
+EDGE_LINES = 2
+
+
+def light_normalize(text: str) -> str:
+    """NFKC keeping ①/Ⅲ, roman numerals canonical, white space kept (the reader needs it to see separators)."""
+    text = nfkc_keep_labels(text).replace("\u00a0", " ").replace("\u200b", "").replace("\u3000", " ")
+    return canonical_roman(text)
+
+
+def _markdown_line(line: str) -> list[str] | None:
+    """Cells of one Markdown line (None: drop the line)."""
+    if _MD_FENCE_RE.match(line) or _MD_TABLE_SEP_RE.match(line) and "-" in line:
+        return None
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+    else:
+        line = _MD_QUOTE_RE.sub("", line)
+        line = _MD_HEADING_RE.sub("", line)
+        if not _PAGE_NUMBER_RE.match(line):
+            line = _MD_BULLET_RE.sub("", line)
+        cells = line.split("\t")
+    return [_MD_EMPHASIS_RE.sub(r"\2", c).replace("<br>", " ").replace("<br/>", " ") for c in cells]
+
+
+def _split_marked_pages(pages: list[list[str]]) -> list[list[str]]:
+    """A one-page text export whose pages are marked only by `- n -` lines: split it there."""
+    if len(pages) != 1:
+        return pages
+    lines = pages[0]
+    marks = [i for i, ln in enumerate(lines) if _PAGE_NUMBER_RE.match(ln) and re.search(rf"[{_DASH}/]|ページ|頁|P", ln)]
+    if len(marks) < 2:
+        return pages
+    out, start = [], 0
+    for i in marks:
+        out.append(lines[start : i + 1])
+        start = i + 1
+    if any(ln.strip() for ln in lines[start:]):
+        out.append(lines[start:])
+    return out
+
+
+def _edge_indexes(lines: list[str]) -> set[int]:
+    idx = [i for i, ln in enumerate(lines) if ln.strip()]
+    return set(idx[:EDGE_LINES] + idx[-EDGE_LINES:])
+
+
+def _running_lines(pages: list[list[str]], protected) -> set[str]:
+    """Lines repeated at the top/bottom of most pages: running headers and footers."""
+    if len(pages) < 3:
+        return set()
+    counter: Counter[str] = Counter()
+    for lines in pages:
+        seen = {re.sub(r"\s+", "", lines[i]) for i in _edge_indexes(lines)}
+        counter.update(k for k in seen if k)
+    need = max(3, int(0.4 * len(pages)))
+    return {k for k, n in counter.items() if n >= need and not protected(k)}
+
+
+def segments(pages: list[str], fmt: str, protected=lambda key: False) -> list[Segment]:
+    """Clean segments of a document. `protected(compact_line)` says a repeated line is a form label, not a header."""
+    page_lines = [p.split("\n") for p in pages]
+    page_lines = _split_marked_pages(page_lines)
+    running = _running_lines(page_lines, protected)
+    out: list[Segment] = []
+    n = 0
+    for pno, lines in enumerate(page_lines, start=1):
+        edges = _edge_indexes(lines)
+        for i, raw in enumerate(lines):
+            n += 1
+            if not raw.strip():
+                continue
+            if fmt == "md" and i + 1 < len(lines) and _MD_TABLE_SEP_RE.match(lines[i + 1]) and "|" in raw:
+                first = next((c for c in (_markdown_line(raw) or []) if c.strip()), "")
+                if not protected(light_normalize(first).strip()):
+                    continue  # a Markdown table's header row (unless it is a field of the form)
+            if _PAGE_NUMBER_RE.match(raw):
+                continue
+            if i in edges and (_BARE_NUMBER_RE.match(raw) or re.sub(r"\s+", "", raw) in running):
+                continue
+            cells = _markdown_line(raw) if fmt == "md" else raw.split("\t")
+            if cells is None:
+                continue
+            cells = [light_normalize(c).strip() for c in cells]
+            cells = [c for c in cells if c]
+            for ci, cell in enumerate(cells):
+                out.append(Segment(text=cell, page=pno, line=n, cell=ci, cells=len(cells)))
+    return out

@@ -1,0 +1,109 @@
+"""Values of choice and check-box fields, and clean free text.
+
+- Choice: `[ 十分である ] <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている`: the bracket holds the
+  chosen option; the option list is the form's print-out, never the answer.
+- Check boxes: `[○] 名前`, `■ 名前`, `☑ 名前` are ticked; `[ ] 名前`, `□ 名前`, `☐ 名前` are not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.draft.labels import key
+from bot.draft.lines import light_normalize
+
+_TICK_MARKS = "○〇◯●✓✔☑☒xX×✗レ◎"
+_BOX_RE = re.compile(
+    r"(?:\[\s*([" + _TICK_MARKS + r"]?)\s*\]|([■☑☒]|\u2611|\u2612)|([□☐]))\s*"
+    r"([^\[\]■□☑☒☐\t]*)"
+)
+_OPTIONS_MARK_RE = re.compile(r"<\s*選択肢\s*>|〈\s*選択肢\s*〉|≪\s*選択肢\s*≫|《\s*選択肢\s*》")
+_BRACKET_RE = re.compile(r"\[\s*([^\[\]]*?)\s*\]|【\s*([^【】]*?)\s*】")
+_NUMBERED_OPT_RE = r"\d{1,2}\s*\)\s*"
+
+
+@lru_cache(maxsize=512)
+def _option_list_re(options: tuple[str, ...]) -> re.Pattern | None:
+    alts = [r"\s*".join(map(re.escape, light_normalize(o))) for o in sorted(options, key=len, reverse=True)]
+    return re.compile(_NUMBERED_OPT_RE + "(?:" + "|".join(alts) + ")") if alts else None
+
+
+@lru_cache(maxsize=512)
+def _option_keys(options: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((o, key(light_normalize(o))) for o in options)
+
+
+def strip_option_list(text: str, options: list[str]) -> str:
+    """Remove the printed `<選択肢> 1) … 2) …` list (and bare `1) option` runs) from a value."""
+    text = _OPTIONS_MARK_RE.sub(" ", text)
+    pattern = _option_list_re(tuple(options))
+    if pattern is not None:
+        text = pattern.sub(" ", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def match_option(text: str, options: list[str]) -> str | None:
+    """The option a text names (the longest one it contains)."""
+    k = key(text)
+    if not k:
+        return None
+    best, best_len = None, 0
+    for opt, ok in _option_keys(tuple(options)):
+        if ok and (ok in k or (k in ok and len(k) >= 3 and len(k) >= len(ok) - 2)) and len(ok) > best_len:
+            best, best_len = opt, len(ok)
+    return best
+
+
+def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
+    """(chosen option or raw bracket content or None, the value text without the option list)."""
+    cleaned = strip_option_list(text, options)
+    for m in _BRACKET_RE.finditer(cleaned):
+        content = (m.group(1) if m.group(1) is not None else m.group(2) or "").strip()
+        if key(content) in ("行政機関等のみ",):
+            continue
+        rest = (cleaned[: m.start()] + " " + cleaned[m.end() :]).strip()
+        if not key(content):
+            return None, rest
+        return match_option(content, options) or content, rest
+    # no bracket: a bare option written as the answer
+    chosen = match_option(cleaned, options)
+    if chosen:
+        rest = cleaned.replace(chosen, " ").strip()
+        return chosen, rest
+    return None, cleaned
+
+
+def parse_checks(text: str, options: list[str]) -> tuple[list[str], list[str], str]:
+    """(ticked option names, unticked names, text outside the boxes)."""
+    ticked, unticked = [], []
+    outside = []
+    last = 0
+    for m in _BOX_RE.finditer(text):
+        bracket_mark, filled, empty, name = m.groups()
+        outside.append(text[last : m.start()])
+        last = m.end()
+        name = name.strip()
+        canonical = match_option(name, options) if options else None
+        label = canonical or re.sub(r"\s*\(\s*\)\s*$", "", name).strip()
+        if not label:
+            continue
+        is_ticked = bool(filled) or bool(bracket_mark)
+        (ticked if is_ticked else unticked).append(label)
+    outside.append(text[last:])
+    return ticked, unticked, " ".join(o.strip() for o in outside if o.strip())
+
+
+def has_boxes(text: str) -> bool:
+    return bool(_BOX_RE.search(text))
+
+
+_JP = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+_JOIN_RE = re.compile(rf"(?<=[{_JP}、])\n(?=[{_JP}])")
+
+
+def clean_text(parts: list[str]) -> str:
+    """Join the pieces of a value: wrapped Japanese lines rejoin without a break, other pieces keep a new line."""
+    text = "\n".join(p.strip() for p in parts if p and p.strip())
+    text = _JOIN_RE.sub("", text)
+    return text.strip()
