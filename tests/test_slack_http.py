@@ -389,3 +389,26 @@ def test_pia_index_by_an_allowed_user_adds_the_source(fake, bot, sender):
     assert kept.name == "review_2025.txt" and kept.read_text(encoding="utf-8").startswith("特定個人情報")
     assert kept.parent == bot.app.pia.settings.data_dir / "slack_sources"
     assert scratch_emptied(bot)
+
+
+# --------------------------------------------------------------------------- the manifest matches the app
+
+
+def test_manifest_declares_what_the_app_handles(fake, bot, sender):
+    import yaml
+    from pathlib import Path
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yaml").read_text(encoding="utf-8"))
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert sorted(commands) == ["/pia-check", "/pia-findings", "/pia-index"]
+    for command in commands:  # every declared command is handled (Bolt answers 404 to unhandled requests)
+        assert sender.command(command, "help", user=USER, channel="C0MANIFEST")[0] == 200
+    assert sender.command("/pia-unknown", "", user=USER, channel="C0MANIFEST")[0] == 404
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"] is True
+    assert {"app_mention", "message.im", "assistant_thread_started"} <= set(settings["event_subscriptions"]["bot_events"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "commands", "files:read", "files:write", "im:history",
+            "channels:history", "reactions:write", "assistant:write"} <= scopes
+    assert manifest["features"]["assistant_view"]["assistant_description"]
+    assert len(manifest["display_information"]["description"]) <= 139
