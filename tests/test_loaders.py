@@ -333,3 +333,14 @@ def test_docx_text_pdf_and_xlsx_in_memory_types_are_not_confused(tmp_path):
     p = tmp_path / "odd.pdf"
     p.write_bytes(buf.getvalue())
     _refused(p, "中身はWord文書")
+
+
+def test_pdf_loads_from_several_threads_at_once(tmp_path):
+    """PDFium is not thread-safe; the loader serialises it (the Slack bot handles uploads on a thread pool)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = _japanese_pdf(tmp_path / "draft.pdf", 4)
+    expected = load_document(path).pages
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: load_document(path).pages, range(8)))
+    assert all(r == expected for r in results)
