@@ -63,7 +63,15 @@ class UseEmbedder(Embedder):
             return _normalise_rows(self._model.encode(list(texts)))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
+        # One short text gains nothing from BLAS threads, and spinning threads cost a lot on a busy machine.
+        with self._lock:
+            backend = self._model._model
+            threads = getattr(backend, "threads", None)
+            backend.threads = 1
+            try:
+                return _normalise_rows(self._model.encode([text]))[0]
+            finally:
+                backend.threads = threads
 
 
 class SentenceTransformerEmbedder(Embedder):

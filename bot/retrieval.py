@@ -209,12 +209,15 @@ class Glossary:
 class LexicalIndex:
     """BM25 over the Sudachi tokens of every record of one collection."""
 
-    def __init__(self, collection: str, records: list[Record], tokens: list[list[str]]):
+    def __init__(self, collection: str, records: list[Record], tokens: list[list[str]], chroma_collection=None):
         import bm25s
 
         self.collection = collection
+        self.chroma = chroma_collection
         self.records = records
         self.pos = {r.id: i for i, r in enumerate(records)}
+        self.kinds = np.array([r.kind for r in records])
+        self.checkpoint_ids = [r.checkpoints for r in records]
         self.bm25 = bm25s.BM25()
         self.bm25.index([t or [""] for t in tokens], show_progress=False)
 
@@ -252,7 +255,7 @@ class LexicalIndex:
                     tmp.replace(cache)
                 except OSError:
                     log.warning("could not write the lexical cache %s", cache)
-        return cls(col.name, records, tokens)
+        return cls(col.name, records, tokens, chroma_collection=col)
 
 
 # --------------------------------------------------------------------------- retriever
@@ -307,49 +310,52 @@ class HybridRetriever:
         lex = self._ready()
         records = lex.records
         n = len(records)
-        allowed = np.ones(n, dtype=bool) if kind is None else np.array([r.kind == kind for r in records])
+        allowed = np.ones(n, dtype=bool) if kind is None else (lex.kinds == kind)
 
         fused = np.zeros(n, dtype=np.float64)
         if mode in ("hybrid", "lexical"):
-            bm = self.lexical_scores(q)
+            bm = self.lexical_scores(q, lex)
             bm[~allowed] = 0.0
             order = [i for i in np.argsort(-bm, kind="stable") if bm[i] > 0]
             for rank, i in enumerate(order, 1):
                 fused[i] += 1.0 / (RRF_K + rank) if mode == "hybrid" else float(bm[i])
         if mode in ("hybrid", "dense"):
-            sims = self.dense_scores(q, kind)
+            sims = self.dense_scores(q, kind, lex)
             for rank, (i, sim) in enumerate(sorted(sims.items(), key=lambda kv: -kv[1]), 1):
                 fused[i] += 1.0 / (RRF_K + rank) if mode == "hybrid" else max(sim, 1e-6)
 
         if mode == "hybrid":
             refs = find_references(q, self.catalog)
             if refs:
-                for i, r in enumerate(records):
-                    b = max((refs.boost(c) for c in r.checkpoints), default=0.0)
-                    if b and allowed[i]:
+                for i, cps in enumerate(lex.checkpoint_ids):
+                    if not cps or not allowed[i]:
+                        continue
+                    b = max(refs.boost(c) for c in cps)
+                    if b:
                         # referenced checkpoints go first; findings about them rise a little
-                        fused[i] += b if r.kind == "checkpoint" else b * 0.05
+                        fused[i] += b if lex.kinds[i] == "checkpoint" else b * 0.05
         cand = [i for i in np.argsort(-fused, kind="stable") if allowed[i] and fused[i] > 0][:k]
         return [self._hit(records[i], float(fused[i])) for i in cand]
 
-    def lexical_scores(self, q: str) -> np.ndarray:
+    def lexical_scores(self, q: str, lex: LexicalIndex | None = None) -> np.ndarray:
         """BM25 of the query's own tokens plus, at a lower weight, of its glossary expansion."""
-        lex = self._ready()
+        lex = lex or self._ready()
         scores = lex.scores(tokenize(q))
         extra = self.glossary.expand(q)
         if extra:
             scores = scores + EXPANSION_WEIGHT * lex.scores([t for term in extra for t in tokenize(term)])
         return scores
 
-    def dense_scores(self, q: str, kind: str | None = None) -> dict[int, float]:
+    def dense_scores(self, q: str, kind: str | None = None, lex: LexicalIndex | None = None) -> dict[int, float]:
         """Cosine similarity of the query to the nearest records (record position -> similarity)."""
-        lex = self._ready()
+        lex = lex or self._ready()
         vec = self.store.embedder.embed_query(q)
+        pool = len(lex.records) if kind is None else int((lex.kinds == kind).sum())
         sims: dict[int, float] = {}
-        for h in self.store.dense_search(vec, min(DENSE_POOL, len(lex.records)), kind=kind):
-            i = lex.pos.get(h.record.id)
+        for rid, dist in self.store.nearest_ids(vec, min(DENSE_POOL, pool), kind=kind, collection=lex.chroma):
+            i = lex.pos.get(rid)
             if i is not None:
-                sims[i] = 1.0 - h.distance
+                sims[i] = 1.0 - dist
         return sims
 
     @staticmethod

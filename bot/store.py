@@ -218,6 +218,19 @@ class Store:
             hits.append(DenseHit(rec, float(got["distances"][0][i])))
         return hits
 
+    def nearest_ids(self, vector: np.ndarray, n: int, kind: str | None = None, collection=None) -> list[tuple[str, float]]:
+        """(record id, cosine distance) of the n nearest records: the fast path of dense search."""
+        col = collection if collection is not None else self.collection()
+        if col is None or n <= 0:
+            return []
+        got = col.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=n,
+            where={"kind": kind} if kind else None,
+            include=["distances"],
+        )
+        return list(zip(got["ids"][0], (float(d) for d in got["distances"][0])))
+
     def sources(self) -> list[IndexedSource]:
         """What the index holds, one entry per source document, bundled knowledge first."""
         by_path: dict[str, IndexedSource] = {}
