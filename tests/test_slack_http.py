@@ -412,3 +412,17 @@ def test_manifest_declares_what_the_app_handles(fake, bot, sender):
             "channels:history", "reactions:write", "assistant:write"} <= scopes
     assert manifest["features"]["assistant_view"]["assistant_description"]
     assert len(manifest["display_information"]["description"]) <= 139
+
+
+def test_a_channel_the_bot_is_not_in_gets_the_answer_in_a_dm(fake, bot, sender):
+    fake.not_member.add("C0PRIVATE")
+    sender.command("/pia-findings", "委託先の監督", user=USER, channel="C0PRIVATE")
+    post = fake.wait_for("chat.postMessage", lambda c: c.response["ok"])[0]
+    assert post.params["channel"] == USER and "委託先に対しては" in blocks_text(post)
+
+
+def test_modal_that_cannot_open_says_what_to_do(fake, bot, sender):
+    fake.failures["views.open"] = "expired_trigger_id"
+    sender.command("/pia-check", "", user=USER, channel=CHANNEL)
+    post = fake.wait_for("chat.postMessage")[0]
+    assert "/pia-check latest" in post.params["text"]

@@ -121,7 +121,10 @@ class BotServices:
 
         def run() -> None:
             try:
-                self.worker.run(self.engine.search, "特定個人情報保護評価書", k=1, timeout=600)
+                if self.settings.pia_llm:  # no LLM call just to warm up: the retriever is the slow part to load
+                    self.worker.run(self.engine.search, "特定個人情報保護評価書", k=1, timeout=600)
+                else:
+                    self.worker.run(self.engine.ask, "再委託先の監督はどこに書く？", timeout=600)
                 log.info("engine warmed up")
             except Exception as e:  # noqa: BLE001 - the first real question will report the problem
                 log.warning("warm-up failed: %s", type(e).__name__)
