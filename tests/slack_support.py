@@ -9,7 +9,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.catalog import load_catalog
 from bot.engine import Engine
 from bot.models import (
     Answer,
