@@ -156,16 +156,17 @@ def gather(engine, question: str, history: list[str] | None = None) -> Material:
 # --------------------------------------------------------------------------- support: does the material speak to the question?
 
 
-def _content_tokens(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _content_tokens(text: str) -> frozenset[str]:
     from bot.tokenize import tokenize
 
     generic = set(templates().get("generic_terms", []))
-    return {t for t in tokenize(text)
-            if len(t) >= 2 and t not in generic and not t.isdigit() and not _HIRAGANA_ONLY.fullmatch(t)}
+    return frozenset(t for t in tokenize(text)
+                     if len(t) >= 2 and t not in generic and not t.isdigit() and not _HIRAGANA_ONLY.fullmatch(t))
 
 
 def _expanded_tokens(question: str) -> set[str]:
-    tokens = _content_tokens(question)
+    tokens = set(_content_tokens(question))
     q = compact(question)
     for entry in load_glossary():
         if compact(entry.term) in q:
@@ -175,6 +176,7 @@ def _expanded_tokens(question: str) -> set[str]:
 
 
 def overlap(question_tokens: set[str], text: str) -> int:
+    """Content words the text shares with the question."""
     return len(question_tokens & _content_tokens(text))
 
 
