@@ -26,6 +26,7 @@ class RecordingEngine(Engine):
         super().__init__(settings)
         self.asked: list[tuple[str, list[str] | None]] = []
         self.checked: list[str] = []
+        self.reports = []
 
     def ask(self, question, history=None):
         self.asked.append((question, list(history) if history else None))
@@ -33,7 +34,9 @@ class RecordingEngine(Engine):
 
     def check(self, path, display_name=None):
         self.checked.append(display_name)
-        return super().check(path, display_name=display_name)
+        report = super().check(path, display_name=display_name)
+        self.reports.append(report)
+        return report
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +97,7 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
                           or ":warning:" in c.params["text"], timeout=300)[0]
     assert "チェックが終わりました" in final.params["text"], final.params["text"]
     upload = fake.wait_for("files.completeUploadExternal", timeout=60)[0]
-    progress = fake.calls_to("chat.postMessage")[0]
+    progress = [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == "C0E2ECHK"][0]
     thread = progress.response["ts"]
     summary = [c for c in fake.calls_to("chat.postMessage")
                if c.params.get("thread_ts") == thread and "チェック結果" in str(c.params.get("text"))]
@@ -103,6 +106,15 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
     files = upload.params["files"]
     fid = (json.loads(files) if isinstance(files, str) else files)[0]["id"]
     wb = load_workbook(io.BytesIO(fake.uploads[fid]))
-    assert wb.sheetnames
+    assert max(ws.max_row for ws in wb.worksheets) > 10
     assert engine.checked == [name]
+    # what was posted is the real report: its counts, and its flagged checkpoints with their reasons
+    report = engine.reports[0]
+    posted = "".join(_blocks(c) for c in summary)
+    s = report.summary
+    assert f"不十分 {s.incomplete}" in posted and f"未記載 {s.missing}" in posted and f"記載あり {s.ok}" in posted
+    flagged = [c for c in report.checkpoints if c.status in ("incomplete", "missing")]
+    for c in flagged[:15]:
+        label = f"細目{c.id}" if not c.id.startswith("V") else f"審査の観点({c.id[1:]})"
+        assert label in posted
     assert fake.downloads == [(meta["id"], True)]
