@@ -39,6 +39,8 @@ _MD_QUOTE_RE = re.compile(r"^\s*>\s?")
 _MD_FENCE_RE = re.compile(r"^\s*```")
 # How many lines at the top and bottom of a page may hold a running header or footer.
 EDGE_LINES = 2
+# A running header or footer is at least this long (without spaces).
+MIN_RUNNING_CHARS = 8
 
 
 def light_normalize(text: str) -> str:
@@ -86,15 +88,20 @@ def _edge_indexes(lines: list[str]) -> set[int]:
 
 
 def _running_lines(pages: list[list[str]], protected) -> set[str]:
-    """Lines repeated at the top/bottom of most pages: running headers and footers."""
+    """Lines repeated at the top (or at the bottom) of most pages: running headers and footers. Short lines are never
+    taken for one (a value such as 該当なし may well end several pages)."""
     if len(pages) < 3:
         return set()
-    counter: Counter[str] = Counter()
-    for lines in pages:
-        seen = {re.sub(r"\s+", "", lines[i]) for i in _edge_indexes(lines)}
-        counter.update(k for k in seen if k)
-    need = max(3, int(0.4 * len(pages)))
-    return {k for k, n in counter.items() if n >= need and not protected(k)}
+    out: set[str] = set()
+    for edge in ("top", "bottom"):
+        counter: Counter[str] = Counter()
+        for lines in pages:
+            idx = [i for i, ln in enumerate(lines) if ln.strip()]
+            idx = idx[:EDGE_LINES] if edge == "top" else idx[-EDGE_LINES:]
+            counter.update({re.sub(r"\s+", "", lines[i]) for i in idx})
+        need = max(3, (len(pages) + 1) // 2)
+        out |= {k for k, n in counter.items() if n >= need and len(k) >= MIN_RUNNING_CHARS and not protected(k)}
+    return out
 
 
 def segments(pages: list[str], fmt: str, protected=lambda key: False) -> list[Segment]:

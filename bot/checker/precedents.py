@@ -1,0 +1,62 @@
+"""Past findings (所見) closest to a checkpoint, through the engine's retriever (kind="finding").
+
+Findings attributed to the checkpoint come first; when the knowledge base has fewer than `limit` of them, findings
+of the same consideration group (①–⑩) fill in. Results are cached on the engine: the precedents of a checkpoint do
+not depend on the draft, so a warm engine checks a second draft without searching again. Only the checkpoints that
+need them are searched (the flagged ones, by default).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.errors import PiaError
+from bot.models import Precedent, SearchHit
+
+log = logging.getLogger(__name__)
+
+CACHE_ATTR = "_checker_precedents"
+SEARCH_K = 12
+
+
+def _query(engine, cid: str) -> str:
+    cat = engine.catalog
+    cp = cat.checkpoint(cid)
+    if cp is not None:
+        return f"{cp.title} {cp.text}"
+    vp = cat.viewpoint(cid)
+    return f"{vp.title} {vp.text}" if vp is not None else cid
+
+
+def _group(engine, cid: str) -> set[str]:
+    cp = engine.catalog.checkpoint(cid)
+    if cp is None or not cp.consideration:
+        return {cid}
+    cons = engine.catalog.consideration(cp.consideration)
+    return set(cons.checkpoints) if cons else {cid}
+
+
+def precedents_for(engine, cid: str, limit: int = 2) -> list[Precedent]:
+    cache = engine.__dict__.setdefault(CACHE_ATTR, {})
+    if cid in cache:
+        return cache[cid][:limit]
+    hits: list[SearchHit] = engine.search(_query(engine, cid), kind="finding", k=SEARCH_K)
+    own = [h for h in hits if cid in h.checkpoints]
+    group = _group(engine, cid)
+    near = [h for h in hits if h not in own and group & set(h.checkpoints)]
+    chosen = (own + near)[: max(limit, 2)]
+    result = [Precedent(text=h.text, source=h.source, checkpoints=list(h.checkpoints)) for h in chosen]
+    cache[cid] = result
+    return result[:limit]
+
+
+def attach(engine, ids: list[str], limit: int = 2) -> dict[str, list[Precedent]]:
+    """Precedents of each id; an index that cannot be searched leaves them empty (with a warning on stderr)."""
+    out: dict[str, list[Precedent]] = {}
+    for cid in ids:
+        try:
+            out[cid] = precedents_for(engine, cid, limit)
+        except PiaError as e:
+            log.warning("過去の所見を検索できませんでした（%s）。指摘は過去の所見なしで表示します。", e)
+            return out
+    return out
