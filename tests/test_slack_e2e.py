@@ -118,3 +118,38 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
         label = f"細目{c.id}" if not c.id.startswith("V") else f"審査の観点({c.id[1:]})"
         assert label in posted
     assert fake.downloads == [(meta["id"], True)]
+
+
+def test_draft_with_defects_in_a_dm_flags_sections_and_shows_details(world):
+    fake, bot, engine, sender = world
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "sample_local_defects.docx"
+    dm = "D0E2EDM01"
+    meta = fake.add_file(path.name, path.read_bytes(), user=USER, channel=dm)
+    msg = fake.add_message(dm, USER, "チェックしてください", files=[meta])
+    sender.event({"type": "message", "subtype": "file_share", "channel": dm, "channel_type": "im", "user": USER,
+                  "text": msg["text"], "ts": msg["ts"], "event_ts": msg["ts"], "files": [meta]})
+    fake.wait_for("files.completeUploadExternal", lambda c: c.params.get("channel_id") == dm, timeout=300)
+    report = engine.reports[-1]
+    assert report.summary.incomplete + report.summary.missing > 0
+    summary = next(c for c in fake.calls_to("chat.postMessage")
+                   if c.params["channel"] == dm and "チェック結果" in str(c.params.get("text")))
+    blocks = summary.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    button = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
+    section = json.loads(button["value"])["s"]
+    sender.interaction({"type": "block_actions", "user": {"id": USER}, "team": {"id": "T0FAKE0001"},
+                        "api_app_id": "A0PIAAPP1", "token": "legacy", "trigger_id": "1.t", "channel": {"id": dm},
+                        "container": {"type": "message"}, "message": summary.response["message"],
+                        "actions": [{**button, "block_id": "sections", "action_ts": "1"}]})
+    details = fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == dm
+                            and f"{section} の確認結果" in str(c.params.get("text")))
+    assert all(d.response["ok"] for d in details) and details[0].params["thread_ts"] == msg["ts"]
+    # every flagged checkpoint of that section is in the details, with the checker's reason
+    from bot.slack.blocks import section_key
+
+    shown = "".join(_blocks(d) for d in details)
+    for c in report.checkpoints:
+        if section_key(c.section) == section and c.status in ("incomplete", "missing"):
+            assert c.reasons[0].message.replace("<", "&lt;").replace(">", "&gt;")[:30] in shown
