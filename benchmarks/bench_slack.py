@@ -4,6 +4,7 @@ Web API call arriving at the local fake Slack.
     .venv/bin/python benchmarks/bench_slack.py [--embedder use] [--data-dir DIR] [--questions 12]
 
 - answer (warm, no LLM): @mention -> the answer's chat.postMessage, after one warm-up question.
+- /pia-check total: slash command -> summary posted and the xlsx report uploaded (examples/sample_complete.docx).
 - /pia-check first progress: slash command with a file id -> the "ファイルを受け取りました" chat.postMessage;
   and /pia-check with no argument -> views.open (Slack's trigger_id lasts 3 s).
 Targets: answer < 1 s, first progress < 3 s. Prints one JSON document on stdout, a summary on stderr.
@@ -51,7 +52,7 @@ def main() -> None:
 
     from bot.engine import Engine
     from fake_slack import BOT_USER, FakeSlack, SignedSender
-    from slack_support import draft_docx, settings_for, start_bot
+    from slack_support import sample_draft, settings_for, start_bot
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-slack-"))
     fake = FakeSlack().start()
@@ -79,10 +80,11 @@ def main() -> None:
         first = ask(0, QUESTIONS[0])  # first question after the warm-up (answer templates, tokenizer…)
         answers = [ask(i + 1, q) for i, q in enumerate((QUESTIONS * 3)[: args.questions])]
 
-        progress, modal = [], []
+        progress, modal, total = [], [], []
+        name, data = sample_draft()
         for i in range(args.checks):
             channel = f"CCHECK{i:04d}"
-            meta = fake.add_file(f"bench_{i}.docx", draft_docx(), user="UBENCH", channel=channel)
+            meta = fake.add_file(name, data, user="UBENCH", channel=channel)
             t0 = time.perf_counter()
             sender.command("/pia-check", meta["id"], user="UBENCH", channel=channel)
             fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel, timeout=30)
@@ -92,9 +94,11 @@ def main() -> None:
             sender.command("/pia-check", "", user="UBENCH", channel=channel)
             fake.wait_for("views.open", count=n + 1, timeout=30)
             modal.append(time.perf_counter() - t0)
-            # let this check finish (or fail) before the next one is timed
+            # the whole check: summary posted and the xlsx report uploaded (or a failure message)
             fake.wait_for("chat.update", lambda c: c.params.get("channel") == channel
                           and ("終わりました" in c.params["text"] or ":warning:" in c.params["text"]), timeout=600)
+            fake.wait_for("files.completeUploadExternal", lambda c: c.params.get("channel_id") == channel, timeout=60)
+            total.append(time.perf_counter() - t0)
         result = {
             "embedder": engine.store.embedder.name if hasattr(engine.store, "embedder") else args.embedder,
             "warm_up_s": round(warm_up, 3),
@@ -102,6 +106,7 @@ def main() -> None:
             "answer_warm": stats(answers),
             "check_first_progress": stats(progress),
             "check_modal_open": stats(modal),
+            "check_total_with_report": {**stats(total), "draft": name},
             "targets": {"answer_warm_median_lt_1s": statistics.median(answers) < 1.0,
                         "check_first_progress_max_lt_3s": max(progress) < 3.0},
         }
