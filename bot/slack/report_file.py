@@ -5,10 +5,12 @@ here so the Slack flow always has a valid workbook to attach."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from bot.models import CheckReport
 
+log = logging.getLogger(__name__)
 STATUS_JA = {"ok": "記載あり", "incomplete": "不十分", "missing": "未記載", "not_applicable": "該当なし"}
 
 
@@ -27,8 +29,11 @@ def _project_writer():
 def write_report_xlsx(report: CheckReport, path: Path) -> Path:
     writer = _project_writer()
     if writer is not None:
-        writer(report, Path(path))
-        return Path(path)
+        try:
+            writer(report, Path(path))
+            return Path(path)
+        except Exception as e:  # noqa: BLE001 - the user still gets a report, in the plain layout
+            log.warning("report writer failed (%s); writing the plain table instead", type(e).__name__)
     return _write_table(report, Path(path))
 
 
