@@ -48,7 +48,7 @@ def rendered(tmp_path_factory) -> Path:
 
 
 def test_sources_exist_with_manifests():
-    assert {"sample_complete", "sample_national_defects", "sample_local_defects"} <= set(NAMES)
+    assert {"sample_complete", "sample_national_defects", "sample_local_defects", "sample_vaccination_defects"} <= set(NAMES)
     for name in NAMES:
         assert (EXAMPLES / "src" / f"{name}.expected.yaml").exists(), name
 
