@@ -83,3 +83,20 @@ def test_pia_serve_http_answers_a_signed_mention(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         fake.stop()
+
+
+def test_a_token_slack_refuses_or_an_unreachable_slack_exit_2(tmp_path):
+    fake = FakeSlack().start()
+    try:
+        env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-not-the-right-one", SLACK_SIGNING_SECRET="s",
+                        SLACK_API_URL=fake.api_url)
+        proc = subprocess.run(PIA + ["serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 2 and "SLACK_BOT_TOKEN が Slack に受け付けられませんでした" in proc.stderr
+        assert fake.calls_to("auth.test")[0].response == {"ok": False, "error": "invalid_auth"}
+    finally:
+        fake.stop()
+    env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", SLACK_API_URL="http://127.0.0.1:9/api/")
+    proc = subprocess.run(PIA + ["serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "接続できませんでした" in proc.stderr

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 
 from bot.engine import Engine
@@ -34,12 +35,19 @@ def create_app(settings: Settings, engine: Engine, *, scratch_base: Path | None 
             lg.setLevel(logging.INFO)
 
     client = WebClient(token=settings.slack_bot_token, base_url=api_base_url(settings), timeout=30)
-    app = App(
-        name="pia-assistant",
-        client=client,
-        signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
-    )
+    try:  # Bolt checks the token with auth.test here
+        app = App(
+            name="pia-assistant",
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            process_before_response=False,
+        )
+    except BoltError as e:
+        raise ConfigurationError("SLACK_BOT_TOKEN が Slack に受け付けられませんでした。",
+                                 hint="トークンが正しいか、アプリがワークスペースにインストールされているか確認してください") from e
+    except OSError as e:
+        raise ConfigurationError(f"Slack（{api_base_url(settings)}）に接続できませんでした。",
+                                 hint="ネットワークとプロキシの設定、SLACK_API_URL を確認してください") from e
     services = BotServices(settings=settings, engine=engine, worker=EngineWorker(engine),
                            scratch_base=scratch_base, answer_timeout=answer_timeout)
     app.use(_attach(services))
