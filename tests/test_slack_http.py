@@ -177,6 +177,12 @@ def test_assistant_view_greets_suggests_prompts_and_answers_with_status(fake, bo
     assert status.at <= answer.at
     assert bot.engine.asked[-1] == ("保管期間の記載で指摘されたことは？", None)
 
+    q2 = fake.add_message(DM, USER, "その場合の消去方法は？", thread_ts=root["ts"])
+    sender.event({"type": "message", "channel": DM, "channel_type": "im", "user": USER, "text": q2["text"],
+                  "ts": q2["ts"], "thread_ts": root["ts"], "event_ts": q2["ts"]})
+    fake.wait_for("chat.postMessage", count=3)
+    assert bot.engine.asked[-1] == ("その場合の消去方法は？", ["保管期間の記載で指摘されたことは？"])
+
 
 def test_engine_failure_still_produces_a_message(fake, bot, sender):
     bot.engine.fail = RuntimeError("index exploded")
