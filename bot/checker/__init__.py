@@ -28,6 +28,7 @@ from bot.models import Checkpoint, CheckReport, CheckResult, CheckSummary, Draft
 from bot.text import normalize
 
 FLAGGED = ("incomplete", "missing")
+MAX_EVIDENCE = 6
 
 
 def check_draft(engine, path: Path | str, display_name: str | None = None, precedents: str = "flagged") -> CheckReport:
@@ -72,7 +73,8 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
         precs = found.get(cid, [])
         if out.vague and precs:
             _add_precedent_kinds(out, precs)
-        page = out.page or next((e.page for e in out.evidence if e.page), None)
+        evidence_list = out.all_evidence() if out.status in FLAGGED else out.evidence
+        page = out.page or next((e.page for e in evidence_list if e.page), None)
         results.append(
             CheckResult(
                 id=cid,
@@ -80,7 +82,7 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
                 section=catalog.section(cid),
                 page=page,
                 reasons=out.reasons if out.status in FLAGGED else [],
-                evidence=out.evidence[:6],
+                evidence=evidence_list[:MAX_EVIDENCE],
                 precedents=precs,
             )
         )
@@ -99,11 +101,11 @@ def _add_precedent_kinds(out: Outcome, precs) -> None:
     missing = [k for k in vocabulary().kinds if k in prec.kinds and k not in have]
     if not missing and not prec.nouns:
         return
-    kinds = "・".join(kind_names(missing)) if missing else ""
+    kinds = "".join(kind_names(missing)) if missing else "具体的な措置"
     examples = "、".join(prec.nouns[:4])
     detail = kinds + (f"（例: {examples}）" if examples else "")
     src = precs[0].source
-    source = "・".join(x for x in (src.agency, src.date) if x) or (src.title or "審査書")
+    source = " ".join(x for x in (src.agency, src.date) if x) or (src.title or "審査書")
     for r in out.reasons:
         if r.code == "vague":
             r.message = r.message + " " + text("vague_precedent", source=source, kinds=detail or "具体的な措置")

@@ -51,16 +51,18 @@ class DraftView:
         return None
 
     def scopes(self, field_ids: list[str]) -> list[Scope]:
-        """The distinct instances in which any of these fields (or their repeated blocks) were found."""
+        """The distinct instances (of the blocks these fields repeat in) found in the draft."""
         out: list[Scope] = []
         for fid in field_ids:
+            spec = self.form.get(fid)
+            kinds = {seg.replace("{n}", "") for seg in spec.path if "{n}" in seg} | {"ファイル"}
             block = self.form.repeat_block(fid)
             ids = [fid]
             if block is not None:
                 ids += [block.id] + [d.id for d in self.form.descendants(block.id)]
             for i in ids:
                 for f in self.by_id.get(i, []):
-                    s = scope_of(f.path)
+                    s = {k: v for k, v in scope_of(f.path).items() if k in kinds}
                     if s not in out:
                         out.append(s)
         return out or [{"ファイル": 1}]

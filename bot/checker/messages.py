@@ -22,6 +22,7 @@ CODES = {
     "threshold_missing": "empty",
     "placeholder": "placeholder",
     "generic": "vague",
+    "short": "vague",
     "vague": "vague",
     "risk_remaining": "risk_remaining",
     "required_by_choice": "inconsistent",

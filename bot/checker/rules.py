@@ -24,6 +24,7 @@ class Outcome:
     evidence: list[Evidence] = field(default_factory=list)
     vague: list[tuple[str, MeasureProfile | None]] = field(default_factory=list)  # (label, profile) of vague answers
     page: int | None = None
+    flagged_evidence: list[Evidence] = field(default_factory=list)  # the fields the reasons are about
 
     def worse(self, status: str) -> None:
         if SEVERITY[status] > SEVERITY[self.status]:
@@ -33,8 +34,22 @@ class Outcome:
         self.worse(status)
         if r is not None and all(x.message != r.message for x in self.reasons):
             self.reasons.append(r)
-        if ev is not None and all((e.label, e.text, e.page) != (ev.label, ev.text, ev.page) for e in self.evidence):
-            self.evidence.append(ev)
+        if ev is not None and not _has(self.flagged_evidence, ev):
+            self.flagged_evidence.append(ev)
+            if self.page is None or ev.page is not None and not self.flagged_evidence[:-1]:
+                self.page = ev.page
+
+    def all_evidence(self) -> list[Evidence]:
+        """The fields behind the reasons first, then the other fields looked at."""
+        out = list(self.flagged_evidence)
+        for ev in self.evidence:
+            if not _has(out, ev):
+                out.append(ev)
+        return out
+
+
+def _has(evs: list[Evidence], ev: Evidence) -> bool:
+    return any((e.label, e.text, e.page) == (ev.label, ev.text, ev.page) for e in evs)
 
 
 def where(path: list[str]) -> str:
@@ -54,7 +69,7 @@ def instance_path(path: list[str], scope: Scope) -> list[str]:
 
 
 def evidence(f: DraftField, label: str | None = None) -> Evidence:
-    text = f.value or (f.choice or "") or "（空欄）"
+    text = f.value or f.choice or "、".join(f.checks) or "（空欄）"
     return Evidence(label=label or f.label, text=excerpt(text), page=f.page)
 
 
@@ -147,7 +162,7 @@ class CheckpointRules:
         return "ok"
 
     def _judge_text(self, spec, f: DraftField, w: str, out: Outcome, trigger, conditional: bool) -> str:
-        v = judge_text(f.value, spec.judge, spec.none_ok)
+        v = judge_text(f.value, spec.judge, spec.none_ok, spec.id)
         ev = evidence(f)
         if v.code in (None, "none_ok"):
             out.evidence.append(ev)
@@ -164,7 +179,7 @@ class CheckpointRules:
             else:
                 out.add("incomplete", reason("empty", where=w, label=spec.label), ev)
             return "incomplete"
-        if spec.optional and v.code in ("none_bare", "generic", "vague"):
+        if spec.optional and v.code in ("none_bare", "generic", "vague", "short"):
             out.evidence.append(ev)
             return "ok"
         if v.code == "placeholder":
@@ -177,6 +192,8 @@ class CheckpointRules:
         elif v.code == "generic":
             out.add("incomplete", reason("generic", where=w, label=spec.label, phrase=v.detail), ev)
             out.vague.append((spec.label, v.profile))
+        elif v.code == "short":
+            out.add("incomplete", reason("short", where=w, label=spec.label, chars=v.detail), ev)
         elif v.code == "vague":
             missing = self._missing_kinds(v.profile)
             out.add("incomplete", reason("vague", where=w, label=spec.label, missing=missing), ev)
@@ -189,7 +206,7 @@ class CheckpointRules:
 
         have = profile.kinds if profile else set()
         names = kind_names(k for k in vocabulary().kinds if k not in have)
-        return "・".join(names) if names else "具体的な措置"
+        return "".join(names) if names else "具体的な措置"
 
     # ------------------------------------------------------------------ one checkpoint
     def check(self, checkpoint_id: str, specs: list[FormFieldSpec] | None = None) -> Outcome:

@@ -26,11 +26,12 @@ class Vocabulary:
     none_answers: frozenset[str]
     none_reason_min_chars: int
     generic: list[re.Pattern]
-    kinds: dict[str, tuple[str, tuple[str, ...]]]  # kind -> (display name, words)
+    kinds: dict[str, tuple[str, tuple[str, ...], str]]  # kind -> (display name, words, short name)
     nouns: tuple[str, ...]
     min_kinds: int
     min_chars_with_who: int
     risk_choices: list[re.Pattern]
+    describe_min_chars: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +45,13 @@ def vocabulary() -> Vocabulary:
         none_answers=frozenset(normalize(str(a)) for a in data["none_answers"]),
         none_reason_min_chars=int(data.get("none_reason_min_chars", 6)),
         generic=[re.compile(p) for p in data["generic_phrases"]],
-        kinds={k: (v["name"], tuple(normalize(w) for w in v["words"])) for k, v in data["measure_kinds"].items()},
+        kinds={k: (v["name"], tuple(normalize(w) for w in v["words"]), v.get("short", v["name"]))
+               for k, v in data["measure_kinds"].items()},
         nouns=tuple(normalize(str(w)) for w in data["measure_nouns"]),
         min_kinds=int(data.get("min_kinds", 2)),
         min_chars_with_who=int(data.get("min_chars_with_who", 15)),
         risk_choices=[re.compile(p) for p in data["risk_remaining_choices"]],
+        describe_min_chars={str(k): int(v) for k, v in (data.get("describe_min_chars") or {}).items()},
     )
 
 
@@ -126,7 +129,7 @@ def measure_profile(text: str) -> MeasureProfile:
     s = normalize(text or "")
     voc = vocabulary()
     prof = MeasureProfile()
-    for kind, (_, words) in voc.kinds.items():
+    for kind, (_, words, _) in voc.kinds.items():
         if any(w in s for w in words):
             prof.kinds.add(kind)
     prof.nouns = [n for n in voc.nouns if n in s]
@@ -134,9 +137,11 @@ def measure_profile(text: str) -> MeasureProfile:
     return prof
 
 
-def kind_names(kinds) -> list[str]:
+def kind_names(kinds, short: bool = True) -> list[str]:
+    """Display names of measure kinds in the vocabulary's order: 「誰が」 or 「誰が（担当者・委託先など）」."""
     voc = vocabulary()
-    return [voc.kinds[k][0] for k in voc.kinds if k in kinds]
+    kinds = set(kinds)
+    return [f"「{voc.kinds[k][0 if not short else 2]}」" for k in voc.kinds if k in kinds]
 
 
 @dataclass
@@ -146,7 +151,7 @@ class TextVerdict:
     profile: MeasureProfile | None = None
 
 
-def judge_text(value: str, judge: str | None, none_ok: bool) -> TextVerdict:
+def judge_text(value: str, judge: str | None, none_ok: bool, field_id: str | None = None) -> TextVerdict:
     """What a free-text value is, for a field judged as a measure, a description, or not judged (judge=None)."""
     s = normalize(value or "").strip()
     if not s:
@@ -174,4 +179,8 @@ def judge_text(value: str, judge: str | None, none_ok: bool) -> TextVerdict:
         if not prof.concrete:
             return TextVerdict("vague", cut[0] if cut else "", prof)
         return TextVerdict(None, profile=prof)
+    need = vocabulary().describe_min_chars.get(field_id or "")
+    chars = len(_PUNCT_RE.sub("", s))
+    if need and chars < need:
+        return TextVerdict("short", str(chars))
     return TextVerdict(None)
