@@ -75,7 +75,7 @@ def _encrypted_pdf_bytes(user_password: str, owner_password: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_text_pdf_bytes(["Assessment draft, protected copy"] * 3))))
-    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="AES-128")
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm="RC4-128")  # pure Python in pypdf: no cryptography package needed
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()
