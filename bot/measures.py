@@ -28,7 +28,7 @@ _BULLET = r"(?:[・●○◯■□◆◇▪▫•\-\*＊※]|\(\d{1,2}\)|（\d{1
 _LEAD_RE = re.compile(r"^\s*(?:" + _BULLET + r"\s*)+")
 # An item marker in the middle of a line (the PDF joined a list into one line): " ・", " ①", "。(2)".
 _INLINE_ITEM_RE = re.compile(r"(?:(?<=\s)|(?<=。))(?=[・●■◆•①-⑳](?!\s*$))")
-_SENTENCE_END_RE = re.compile(r"(?<=。)")
+_SENTENCE_END_RE = re.compile(r"(?<=。)(?![)）」』])")
 _FINDING_OPEN_RE = re.compile(r"^(.{2,120}?)(として|について|については)、")
 _LOCK = threading.Lock()
 _FINDING_CLOSE_RE = re.compile(r"等?が(?:、[^。]{0,40})?具体的に(?:記載|明記)")
@@ -40,6 +40,9 @@ class MeasureVocabulary:
     vague: list[str]
     max_clause_chars: int
     min_clause_chars: int
+    min_list_item_chars: int
+    min_sentence_chars: int
+    list_stopwords: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +54,9 @@ def vocabulary() -> MeasureVocabulary:
         vague=list(m["vague_phrases"]),
         max_clause_chars=int(m.get("max_clause_chars", 260)),
         min_clause_chars=int(m.get("min_clause_chars", 8)),
+        min_list_item_chars=int(m.get("min_list_item_chars", 2)),
+        min_sentence_chars=int(m.get("min_sentence_chars", 20)),
+        list_stopwords=frozenset(m.get("list_stopwords", [])),
     )
 
 
@@ -91,27 +97,49 @@ def is_vague(clause: str) -> bool:
     return score < 2
 
 
-def draft_measures(text: str, limit: int = 4) -> list[str]:
-    """The concrete measure clauses of a draft's answer, in the draft's order, at most `limit`.
+def split_top_level(text: str, sep: str = "、") -> list[str]:
+    """Split on `sep` outside brackets: "A(B、C)、D" -> ["A(B、C)", "D"]."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "(（「『【[":
+            depth += 1
+        elif ch in ")）」』】]" and depth:
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur)
+    return [x.strip() for x in out if x.strip()]
 
-    Keeps clauses naming at least one kind of concrete detail; prefers those naming more kinds."""
+
+def draft_measures(text: str, limit: int = 4, require_concrete: bool = True) -> list[str]:
+    """The measure clauses of a draft's answer, in the draft's order, at most `limit`.
+
+    With require_concrete (risk measures), keeps clauses naming at least one kind of concrete detail and prefers
+    those naming more kinds. Without it (descriptions of the work, ①②), keeps the first non-vague clauses that say
+    something is done; failing those, other sentences; failing those, the items of a ticked list
+    ("庁内連携システム、税務システム"), each item once."""
     voc = vocabulary()
-    candidates: list[tuple[int, int, str]] = []
-    seen: set[str] = set()
-    for pos, clause in enumerate(split_clauses(text)):
-        if clause in seen:
-            continue
-        seen.add(clause)
-        if not (voc.min_clause_chars <= len(clause) <= voc.max_clause_chars):
-            continue
-        if is_vague(clause):
-            continue
-        score, _ = concreteness(clause)
-        if score == 0:
-            continue
-        candidates.append((score, pos, clause))
-    best = sorted(candidates, key=lambda c: (-c[0], c[1]))[:limit]
-    return [c for _, _, c in sorted(best, key=lambda c: c[1])]
+    clauses = [c for c in dict.fromkeys(split_clauses(text))
+               if voc.min_clause_chars <= len(c) <= voc.max_clause_chars and not is_vague(c)]
+    if require_concrete:
+        scored = [(concreteness(c)[0], i, c) for i, c in enumerate(clauses)]
+        best = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1]))[:limit]
+        return [c for _, _, c in sorted(best, key=lambda x: x[1])]
+    predicates = [c for c in clauses if has_predicate(c)]
+    if predicates:
+        return predicates[:limit]
+    sentences = [c for c in clauses if len(split_top_level(c)) == 1 and len(c) >= voc.min_sentence_chars]
+    if sentences:
+        return sentences[:limit]
+    items: list[str] = []
+    for c in split_clauses(text):
+        for item in split_top_level(c):
+            if item not in items and item not in voc.list_stopwords and len(item) >= voc.min_list_item_chars:
+                items.append(item)
+    return items[:limit]
 
 
 # --------------------------------------------------------------------------- past findings -> measures
@@ -156,9 +184,9 @@ def _ends_with_kana(s: str) -> bool:
 def plain_clause(clause: str) -> tuple[str, str]:
     """Split a clause for use as an item of a finding: (verbatim part, fixed tail).
 
-    Findings list measures as `…すること、…していること`. A clause in plain form gets `こと`; one in polite form
-    (`…を行います`) has its polite ending replaced by the plain form of its last verb (`行う` + `こと`), the verbatim
-    part stopping before that verb. A clause ending in a noun is used as it is."""
+    Findings list measures as `…すること、…していること`. A clause ending in a verb, auxiliary or adjective gets
+    `こと`; one in polite form (`…を行います`) has its polite ending replaced by the plain form of its last verb
+    (`行う` + `こと`), the verbatim part stopping before that verb. A clause ending in a noun is used as it is."""
     c = clause.rstrip("。")
     if c.endswith("こと") or c.endswith("等"):
         return c, ""
@@ -168,24 +196,34 @@ def plain_clause(clause: str) -> tuple[str, str]:
             return head, tail + "こと"
     if c.endswith(("です", "でした", "ました", "ません")):
         return c, ""
-    if _ends_with_kana(c):
-        return c, "こと"
-    return c, ""
+    return (c, "こと") if has_predicate(c) else (c, "")
+
+
+def has_predicate(clause: str) -> bool:
+    """Does the clause end in a verb, an auxiliary verb or an adjective (i.e. say that something is done)?"""
+    last = _morphemes(clause.rstrip("。"))[-1:]
+    return bool(last) and last[0][1] in ("動詞", "助動詞", "形容詞") and last[0][0] not in ("ため", "為")
+
+
+def _morphemes(text: str) -> list[tuple[str, str, int, str]]:
+    """(surface, part of speech, begin, dictionary form) of each morpheme."""
+    from sudachipy import SplitMode
+
+    if not text:
+        return []
+    with _LOCK:  # a Sudachi tokenizer object is not thread-safe
+        return [(m.surface(), m.part_of_speech()[0], m.begin(), m.dictionary_form())
+                for m in _sudachi().tokenize(text, SplitMode.C)]
 
 
 def _plain_from_polite(c: str) -> tuple[str, str]:
-    from sudachipy import SplitMode
-
-    tok = _sudachi()
-    with _LOCK:  # a Sudachi tokenizer object is not thread-safe
-        morphs = list(tok.tokenize(c, SplitMode.C))
-    if len(morphs) < 2 or morphs[-1].surface() != "ます":
+    morphs = _morphemes(c)
+    if len(morphs) < 2 or morphs[-1][0] != "ます":
         return "", ""
-    verb = morphs[-2]
-    if verb.part_of_speech()[0] != "動詞":
+    surface, pos, begin, base = morphs[-2]
+    if pos != "動詞":
         return "", ""
-    begin = verb.begin()
-    return c[:begin], verb.dictionary_form()
+    return c[:begin], base
 
 
 @lru_cache(maxsize=1)

@@ -107,34 +107,67 @@ def finding_text(topic: str, connector: str, measures: list[str], descriptive: b
     f = templates()["finding"]
     items = ["".join(plain_clause(m)) for m in measures]
     closing = f["descriptive_closing"] if descriptive else f["measures_closing"]
+    if items and items[-1].endswith("等") and closing.startswith("等"):
+        closing = closing[1:]  # "…システム等" + "が具体的に…", not "等等が"
     return f["open"].format(topic=topic, connector=connector) + f["item_joiner"].join(items) + closing
 
 
-def precedent_topic(res: CheckResult | None, cid: str) -> tuple[str, str] | None:
-    """The opening topic of a past finding on this checkpoint, if it names no particular body."""
-    if res is None:
-        return None
-    for p in res.precedents:
-        if cid not in p.checkpoints:
-            continue
-        found = finding_topic(p.text)
-        if not found:
+def precedent_topics(engine) -> dict[str, tuple[str, str]]:
+    """checkpoint id -> the opening topic (and connector) of a past finding on it, from the indexed review sheets.
+
+    A finding attributed to fewer checkpoints speaks more precisely; topics naming a particular body are skipped."""
+    try:
+        engine.retriever.warm()  # builds the index from knowledge/ if it is missing
+        records, _ = engine.store.records(where={"kind": "finding"})
+    except Exception as e:  # no index: the catalog titles serve as topics
+        log.warning("no past findings for the review topics: %s", e)
+        return {}
+    best: dict[str, tuple[int, str, str]] = {}
+    for r in records:
+        found = finding_topic(r.text)
+        if not found or not r.checkpoints:
             continue
         topic, connector = found
-        names = [x for x in (p.source.agency, p.source.title) if x] if p.source else []
+        names = [x for x in (r.source.agency, r.source.title) if x]
         if len(topic) > 60 or any(compact(n)[:6] in compact(topic) for n in names):
             continue
-        return topic, connector
-    return None
+        for cid in r.checkpoints:
+            rank = len(r.checkpoints)
+            if cid not in best or rank < best[cid][0]:
+                best[cid] = (rank, topic, connector)
+    return {cid: (t, c) for cid, (_, t, c) in best.items()}
+
+
+def answer_text(res: CheckResult | None, fields: list[DraftField]) -> str:
+    """The draft's full answer for a checkpoint: the fields its evidence points at (evidence holds excerpts)."""
+    if res is None:
+        return ""
+    parts: list[str] = []
+    choices: list[str] = []
+    for ev in res.evidence:
+        head = compact(ev.text.rstrip("…"))[:60]
+        match = next((f for f in fields if f.label == ev.label and (ev.page is None or f.page == ev.page)
+                      and head and compact(f.value or f.choice or "").startswith(head)), None)
+        if match is not None and match.choice:  # a choice ("記録を残している") is not a measure
+            if match.choice not in choices:
+                choices.append(match.choice)
+            continue
+        value = match.value if match is not None else ev.text.rstrip("…")
+        if value and value not in parts:
+            parts.append(value)
+    return "\n".join(parts or choices)
 
 
 def reasons_text(res: CheckResult | None) -> str:
+    """The checker's reasons, each cut to its first sentence, joined."""
     f = templates()["results"]
     if res is None or not res.reasons:
         return ""
     msgs: list[str] = []
     for r in res.reasons:
-        m = normalize(r.message).strip().rstrip("。")
+        m = re.split(r"(?<=。)(?![)）」』])", normalize(r.message).strip())[0].rstrip("。")
+        limit = int(f.get("reason_max_chars", 90))
+        m = m if len(m) <= limit else m[: limit - 1] + "…"
         if m and m not in msgs:
             msgs.append(m)
     return f["reason_joiner"].join(msgs)
@@ -184,14 +217,15 @@ def draft_text(report: CheckReport) -> str:
     return normalize("\n".join(p for p in parts if p))
 
 
-def build_row(engine, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str, llm=None):
+def build_row(engine, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str,
+              topics: dict[str, tuple[str, str]], llm=None) -> ReviewDraftRow:
     catalog: Catalog = engine.catalog
     t = templates()
     cp = catalog.checkpoint(cid)
     vp = catalog.viewpoint(cid)
     status = res.status if res is not None else "missing"
-    reasons = reasons_text(res)
-    result = t["results"][status].format(reasons=reasons or "記載を確認") if status in t["results"] else status
+    reasons = reasons_text(res) or t["results"]["default_reason"].get(status, "")
+    result = t["results"][status].format(reasons=reasons)
 
     if cp is not None:
         vps = [catalog.viewpoint(v) for v in cp.viewpoints]
@@ -219,35 +253,49 @@ def build_row(engine, part: str, cid: str, res: CheckResult | None, report: Chec
     row.result = result
 
     f = t["finding"]
-    topic, connector = precedent_topic(res, cid) or (title, f["default_connector"])
+    topic, connector = topics.get(cid) or (title, f["default_connector"])
     row.topic = topic
     if status == "not_applicable":
         row.finding = f["not_applicable"]
     elif status == "missing":
         row.finding = f["missing"].format(topic=topic)
     elif status == "incomplete":
-        row.finding = f["incomplete"].format(topic=topic, reasons=reasons or "記載が十分でない")
-    elif cp is None:
-        filled = fill_fields(t["viewpoints"].get(cid, t["viewpoints"]["fallback"]), report.fields)
+        row.finding = f["incomplete"].format(topic=topic, reasons=reasons)
+    elif cp is None or cid == "1":  # viewpoint rows, and checkpoint 1 which carries viewpoint (2)
+        vid = row.viewpoint if cp is not None else cid
+        template = t["viewpoints"].get(vid or "", t["viewpoints"]["fallback"])
+        filled = fill_fields(template, report.fields)
         row.finding = filled or t["viewpoints"]["fallback"].format(title=title)
         row.topic = ""
     else:
-        answer = "\n".join(e.text for e in (res.evidence if res else []) if e.text)
-        limit = int(t["measures"].get("max_per_finding", 4))
-        measures: list[str] = []
-        if llm is not None:
-            from bot.llm import LLMError, select_measures
-
-            try:
-                measures = select_measures(llm, row.checkpoint_text, split_clauses(answer)[:30], text, limit)
-            except LLMError as e:
-                log.warning("LLM failed for checkpoint %s, using extractive measures: %s", cid, e)
-        if not measures:
-            measures = draft_measures(answer, limit=limit)
-        row.measures = measures
-        descriptive = (cp.consideration or "") in f["descriptive_groups"]
-        row.finding = finding_text(topic, connector, measures, descriptive) if measures else f["no_measure"].format(topic=topic)
+        row.finding, row.measures = measures_finding(cp, topic, connector, answer_text(res, report.fields), text,
+                                                     row.checkpoint_text, llm)
     return row
+
+
+def measures_finding(cp, topic: str, connector: str, answer: str, text: str, wording: str, llm=None):
+    """(finding, measures) for a checkpoint the checker found answered: the draft's own measures, house style."""
+    t = templates()
+    f = t["finding"]
+    descriptive = (cp.consideration or "") in f["descriptive_groups"]
+    limit = int(t["measures"]["max_list_items" if descriptive else "max_per_finding"])
+    measures: list[str] = []
+    if llm is not None:
+        from bot.llm import LLMError, select_measures
+
+        try:
+            measures = select_measures(llm, wording, split_clauses(answer)[:30], text, limit)
+        except LLMError as e:
+            log.warning("LLM failed for checkpoint %s, using extractive measures: %s", cp.id, e)
+    if not measures:
+        measures = draft_measures(answer, limit=limit, require_concrete=not descriptive)
+    if measures:
+        return finding_text(topic, connector, measures, descriptive), measures
+    first = split_clauses(answer)
+    if first:
+        value = first[0][: int(f.get("quote_max_chars", 80))]
+        return f["quoted"].format(topic=topic, value=value), [value]
+    return f["no_measure"].format(topic=topic), []
 
 
 def general_comments(rows: list[ReviewDraftRow], office: str) -> list[str]:
@@ -303,7 +351,9 @@ def draft_review_sheet(engine, path: Path, llm=None, report: CheckReport | None 
     results = {r.id: r for r in report.checkpoints}
     text = draft_text(report)
     catalog = engine.catalog
-    rows = [build_row(engine, part, cid, results.get(cid), report, text, llm=llm) for part, cid in sheet_layout(catalog)]
+    topics = precedent_topics(engine)
+    rows = [build_row(engine, part, cid, results.get(cid), report, text, topics, llm=llm)
+            for part, cid in sheet_layout(catalog)]
     office = field_value(report.fields, "Ⅰ 1.", "事務の名称") or report.document.title or templates()["draft_label"]
     used_llm = llm is not None and any(r.measures for r in rows)
     return ReviewDraft(
