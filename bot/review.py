@@ -218,7 +218,7 @@ def draft_text(report: CheckReport) -> str:
 
 
 def build_row(engine, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str,
-              topics: dict[str, tuple[str, str]], llm=None) -> ReviewDraftRow:
+              topics: dict[str, tuple[str, str]], llm=None, llm_rows: list[str] | None = None) -> ReviewDraftRow:
     catalog: Catalog = engine.catalog
     t = templates()
     cp = catalog.checkpoint(cid)
@@ -268,13 +268,16 @@ def build_row(engine, part: str, cid: str, res: CheckResult | None, report: Chec
         row.finding = filled or t["viewpoints"]["fallback"].format(title=title)
         row.topic = ""
     else:
-        row.finding, row.measures = measures_finding(cp, topic, connector, answer_text(res, report.fields), text,
-                                                     row.checkpoint_text, llm)
+        row.finding, row.measures, by_llm = measures_finding(cp, topic, connector, answer_text(res, report.fields),
+                                                             text, row.checkpoint_text, llm)
+        if by_llm and llm_rows is not None:
+            llm_rows.append(cid)
     return row
 
 
 def measures_finding(cp, topic: str, connector: str, answer: str, text: str, wording: str, llm=None):
-    """(finding, measures) for a checkpoint the checker found answered: the draft's own measures, house style."""
+    """(finding, measures, picked by the LLM) for a checkpoint the checker found answered: the draft's own
+    measures, in the house style."""
     t = templates()
     f = t["finding"]
     descriptive = (cp.consideration or "") in f["descriptive_groups"]
@@ -287,15 +290,16 @@ def measures_finding(cp, topic: str, connector: str, answer: str, text: str, wor
             measures = select_measures(llm, wording, split_clauses(answer)[:30], text, limit)
         except LLMError as e:
             log.warning("LLM failed for checkpoint %s, using extractive measures: %s", cp.id, e)
+    by_llm = bool(measures)
     if not measures:
         measures = draft_measures(answer, limit=limit, require_concrete=not descriptive)
     if measures:
-        return finding_text(topic, connector, measures, descriptive), measures
+        return finding_text(topic, connector, measures, descriptive), measures, by_llm
     first = split_clauses(answer)
     if first:
         value = first[0][: int(f.get("quote_max_chars", 80))]
-        return f["quoted"].format(topic=topic, value=value), [value]
-    return f["no_measure"].format(topic=topic), []
+        return f["quoted"].format(topic=topic, value=value), [value], False
+    return f["no_measure"].format(topic=topic), [], False
 
 
 def general_comments(rows: list[ReviewDraftRow], office: str) -> list[str]:
@@ -352,14 +356,14 @@ def draft_review_sheet(engine, path: Path, llm=None, report: CheckReport | None 
     text = draft_text(report)
     catalog = engine.catalog
     topics = precedent_topics(engine)
-    rows = [build_row(engine, part, cid, results.get(cid), report, text, topics, llm=llm)
+    llm_rows: list[str] = []
+    rows = [build_row(engine, part, cid, results.get(cid), report, text, topics, llm=llm, llm_rows=llm_rows)
             for part, cid in sheet_layout(catalog)]
     office = field_value(report.fields, "Ⅰ 1.", "事務の名称") or report.document.title or templates()["draft_label"]
-    used_llm = llm is not None and any(r.measures for r in rows)
     return ReviewDraft(
         document=report.document,
         rows=rows,
         general_comments=general_comments(rows, office),
         review_remarks=review_remarks(report, text, office),
-        llm=llm.name if used_llm else None,
+        llm=llm.name if llm_rows else None,
     )

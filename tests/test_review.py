@@ -239,3 +239,31 @@ def test_cli_review(engine, tmp_path, monkeypatch, capsys):
         assert len(capsys.readouterr().err.strip().splitlines()) == 1
     finally:
         reset_settings()
+
+
+def test_llm_picks_measures_but_only_verbatim_ones(engine, reviews):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from bot.llm import ChatLLM
+    from bot.review import draft_review_sheet
+
+    _, report = reviews("sample_complete.docx")
+    rows_needing = 200  # more than the rows that call the model
+    # every call answers with one verbatim clause of 39's answer and one rewritten line that is not in the draft
+    verbatim = "業務端末は資産管理ソフトで外部記憶媒体の接続を禁止している"
+    reply = f"[1] {verbatim}\n[2] USBメモリは全面的に使用禁止とする"
+    llm = ChatLLM(FakeListChatModel(responses=[reply] * rows_needing), "fake:list")
+    sheet = draft_review_sheet(engine, EXAMPLES / "sample_complete.docx", llm=llm, report=report)
+    row = next(r for r in sheet.rows if r.checkpoint == "39")
+    assert row.measures == [verbatim]
+    assert "全面的に使用禁止" not in row.finding and verbatim in row.finding
+    assert sheet.llm == "fake:list"
+    texts = draft_texts("sample_complete.docx")
+    for r in sheet.rows:
+        for m in r.measures:
+            assert any(compact(m) in t for t in texts), (r.checkpoint, m)
+    # a model that returns nothing usable leaves the extractive measures
+    empty = ChatLLM(FakeListChatModel(responses=["（該当なし）"] * rows_needing), "fake:empty")
+    plain = draft_review_sheet(engine, EXAMPLES / "sample_complete.docx", llm=empty, report=report)
+    base = reviews("sample_complete.docx")[0]
+    assert [r.finding for r in plain.rows] == [r.finding for r in base.rows] and plain.llm is None
