@@ -102,7 +102,8 @@ def _add_precedent_kinds(out: Outcome, precs) -> None:
     if not missing and not prec.nouns:
         return
     kinds = "".join(kind_names(missing)) if missing else "具体的な措置"
-    examples = "、".join(prec.nouns[:4])
+    nouns = [n for n in prec.nouns if not any(n != m and n in m for m in prec.nouns)]
+    examples = "、".join(nouns[:4])
     detail = kinds + (f"（例: {examples}）" if examples else "")
     src = precs[0].source
     source = " ".join(x for x in (src.agency, src.date) if x) or (src.title or "審査書")

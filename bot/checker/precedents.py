@@ -1,7 +1,7 @@
 """Past findings (所見) closest to a checkpoint, through the engine's retriever (kind="finding").
 
 Findings attributed to the checkpoint come first; when the knowledge base has fewer than `limit` of them, findings
-of the same consideration group (①–⑩) fill in. Results are cached on the engine: the precedents of a checkpoint do
+about checkpoints on the same item of the form (Ⅲ 2. for checkpoint 28) fill in. Results are cached on the engine: the precedents of a checkpoint do
 not depend on the draft, so a warm engine checks a second draft without searching again. Only the checkpoints that
 need them are searched (the flagged ones, by default).
 """
@@ -28,12 +28,13 @@ def _query(engine, cid: str) -> str:
     return f"{vp.title} {vp.text}" if vp is not None else cid
 
 
-def _group(engine, cid: str) -> set[str]:
-    cp = engine.catalog.checkpoint(cid)
-    if cp is None or not cp.consideration:
-        return {cid}
-    cons = engine.catalog.consideration(cp.consideration)
-    return set(cons.checkpoints) if cons else {cid}
+def _neighbours(engine, cid: str) -> set[str]:
+    """Checkpoints on the same item of the form (Ⅲ 2. for 28): their findings are the next closest precedents."""
+    cat = engine.catalog
+    cp = cat.checkpoint(cid)
+    if cp is None or len(cp.form_path) < 2:
+        return set()
+    return {c.id for c in cat.checkpoints if c.form_path[:2] == cp.form_path[:2] and not c.body_specific}
 
 
 def precedents_for(engine, cid: str, limit: int = 2) -> list[Precedent]:
@@ -42,7 +43,7 @@ def precedents_for(engine, cid: str, limit: int = 2) -> list[Precedent]:
         return cache[cid][:limit]
     hits: list[SearchHit] = engine.search(_query(engine, cid), kind="finding", k=SEARCH_K)
     own = [h for h in hits if cid in h.checkpoints]
-    group = _group(engine, cid)
+    group = _neighbours(engine, cid)
     near = [h for h in hits if h not in own and group & set(h.checkpoints)]
     chosen = (own + near)[: max(limit, 2)]
     result = [Precedent(text=h.text, source=h.source, checkpoints=list(h.checkpoints)) for h in chosen]

@@ -1,0 +1,84 @@
+"""The check report as one self-contained HTML page (inline CSS, no external assets), from
+bot/reports/templates/check_report.html."""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+from string import Template
+
+from bot.catalog import load_catalog
+from bot.models import CheckReport
+from bot.reports import display_id, flagged, source_text, status_label, wording, worst_sections
+
+
+def _template() -> Template:
+    text = resources.files("bot.reports").joinpath("templates/check_report.html").read_text(encoding="utf-8")
+    return Template(text)
+
+
+def _status(status: str) -> str:
+    return f'<span class="status s-{status}">{escape(status_label(status))}</span>'
+
+
+def render(report: CheckReport) -> str:
+    w = wording()["report"]
+    cols = w["columns"]
+    cat = load_catalog()
+    d = report.document
+    meta = [(w["document"], d.title or ""), (w["body"], d.body or ""), (w["file"], d.path),
+            (w["format"], d.format), (w["pages"], str(d.pages))]
+    s = report.summary
+    counts = "".join(
+        f'<div class="count s-{k}" data-status="{k}">{escape(status_label(k))}<b>{getattr(s, k)}</b></div>'
+        for k in ("ok", "incomplete", "missing", "not_applicable")
+    )
+    worst = worst_sections(report)
+    worst_html = ""
+    if worst:
+        items = "、".join(f"{escape(sec)}（{n}{escape(w['count_suffix'])}）" for sec, n in worst)
+        worst_html = f'<p class="worst">{escape(w["worst_sections"])}: {items}</p>'
+    flag_html = []
+    for r in flagged(report):
+        page = f"、{w['page_prefix']}{r.page}" if r.page else ""
+        parts = [f'<div class="flag {r.status}" id="flag-{escape(r.id)}">',
+                 f"<h3>{_status(r.status)} {escape(display_id(r.id))} {escape(cat.title(r.id))}"
+                 f"（{escape(r.section)}{escape(page)}）</h3>", "<ul>"]
+        parts += [f'<li class="reason" data-code="{escape(x.code)}">{escape(x.message)}</li>' for x in r.reasons]
+        parts.append("</ul>")
+        for e in r.evidence[:3]:
+            pg = f"（{w['page_prefix']}{e.page}）" if e.page else ""
+            parts.append(f'<div class="evidence">{escape(cols["evidence"])}「{escape(e.label)}」{escape(pg)}: '
+                         f"{escape(e.text)}</div>")
+        for p in r.precedents:
+            parts.append(f'<div class="precedent">{escape(w["precedent"])}: {escape(p.text)} '
+                         f'<span class="src">— {escape(source_text(p.source))}</span></div>')
+        parts.append("</div>")
+        flag_html.append("\n".join(parts))
+    if not flag_html:
+        flag_html.append(f"<p>{escape(w['no_flags'])}</p>")
+    header = "".join(f"<th>{escape(cols[k])}</th>" for k in ("id", "title", "status", "section", "page", "reasons",
+                                                             "precedent"))
+    rows = []
+    for r in report.checkpoints:
+        reasons = "<br>".join(escape(x.message) for x in r.reasons)
+        prec = "<br>".join(f"{escape(p.text[:80])}{'…' if len(p.text) > 80 else ''} "
+                           f'<span class="src">— {escape(source_text(p.source))}</span>' for p in r.precedents)
+        rows.append(
+            f'<tr class="result r-{r.status}" data-id="{escape(r.id)}" data-status="{r.status}">'
+            f"<td>{escape(display_id(r.id))}</td><td>{escape(cat.title(r.id))}</td><td>{_status(r.status)}</td>"
+            f"<td>{escape(r.section)}</td><td>{r.page or ''}</td><td>{reasons}</td><td>{prec}</td></tr>"
+        )
+    return _template().substitute(
+        title=escape(f"{w['title']}: {d.title or d.path}"),
+        meta="".join(f"<span>{escape(k)}: {escape(v)}</span>" for k, v in meta),
+        summary_heading=escape(w["summary"]),
+        counts=counts,
+        worst=worst_html,
+        flags_heading=escape(f"{w['flags']}（{len(flagged(report))}{w['count_suffix']}）"),
+        flags="\n".join(flag_html),
+        results_heading=escape(w["all_results"]),
+        header=header,
+        rows="\n".join(rows),
+        note=escape(w["note"]),
+    )
