@@ -25,7 +25,7 @@ from bot.errors import UnknownCheckpointError
 from bot.measures import finding_measures
 from bot.models import Answer, CheckpointRef, Citation, SearchHit, Source
 from bot.resources import knowledge_file
-from bot.text import compact, normalize
+from bot.text import compact, japanese_ratio, normalize
 
 log = logging.getLogger(__name__)
 
@@ -374,7 +374,9 @@ def answer_question(engine, question: str, history: list[str] | None = None, llm
     mat = gather(engine, question, history)
     support_text = mat.query if len(retrieval_queries(question, history)) > 1 else question
     if not supported(support_text, mat, engine.catalog):
-        return Answer(answer=templates()["answer"]["no_support"], checkpoints=[], citations=[], llm=None)
+        t = templates()["answer"]
+        message = t["no_support"] if japanese_ratio(question) >= 0.3 else t["no_support_language"]
+        return Answer(answer=message, checkpoints=[], citations=[], llm=None)
     return _finish(engine, question, mat, llm=llm)
 
 

@@ -172,3 +172,9 @@ def test_cli_ask_human_and_usage_errors(cli_env, capsys):
     assert "出典:" in out and "39" in out
     assert main(["ask"]) == 2
     assert main(["ask", "--batch", "/nonexistent/q.txt", "--json"]) == 2
+
+
+def test_question_in_another_language_is_asked_for_in_japanese(engine):
+    a = engine.ask("What is the weather tomorrow in Tokyo?")
+    assert a.answer == templates()["answer"]["no_support_language"]
+    assert a.checkpoints == [] and a.citations == []
