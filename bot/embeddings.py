@@ -97,7 +97,8 @@ class SentenceTransformerEmbedder(Embedder):
                 hint="モデルを事前にダウンロードしてパスを PIA_EMBEDDER=st:<パス> に指定してください",
             ) from e
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or 0)
         self.query_prefix, self.document_prefix = prefixes_for(model)
         self._lock = threading.Lock()
 

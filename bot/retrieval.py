@@ -305,7 +305,7 @@ class HybridRetriever:
         if mode not in MODES:
             raise ValueError(mode)
         q = normalize_query(query or "")
-        if not compact(q):
+        if not re.search(r"\w", q):
             raise PiaError("検索語が空です。", hint="調べたい言葉を入力してください")
         lex = self._ready()
         records = lex.records

@@ -32,7 +32,8 @@ class SudachiTokenizer:
     def __init__(self):
         from sudachipy import Dictionary, SplitMode
 
-        self._tok = Dictionary(dict="core").create()
+        d = Dictionary(dict="core")
+        self._tok = d.tokenizer() if hasattr(d, "tokenizer") else d.create()
         self._mode_c = SplitMode.C
         self._mode_a = SplitMode.A
         self._lock = threading.Lock()  # a Sudachi tokenizer object is not thread-safe

@@ -1,0 +1,60 @@
+"""Shared fixtures. The USE model loads once per session; one data dir indexed from the bundled knowledge with it
+is shared by the tests that only read (search, eval, CLI contract). Tests that write make their own data dir.
+
+Additive: other modules' fixtures may be appended below.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from index_util import make_settings
+
+
+@pytest.fixture(scope="session")
+def use_embedder():
+    from bot.embeddings import get_embedder
+
+    emb = get_embedder("use")
+    emb.embed_query("ウォームアップ")
+    return emb
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory, use_embedder):
+    """A data dir holding the bundled knowledge indexed with the default embedder. Read-only for tests."""
+    from bot.store import open_store
+    from indexer.pipeline import index_paths
+
+    settings = make_settings(tmp_path_factory.mktemp("seed-index"))
+    index_paths(open_store(settings), [], progress=None)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_retriever(seed_settings):
+    from bot.retrieval import HybridRetriever
+    from bot.store import open_store
+
+    retriever = HybridRetriever(open_store(seed_settings), seed_settings)
+    retriever.warm()
+    return retriever
+
+
+@pytest.fixture
+def pia_env(monkeypatch):
+    """Point the `pia` CLI (in process) at a data dir: sets PIA_DATA_DIR and friends and resets the settings."""
+    from bot.settings import reset_settings
+
+    def use(data_dir: Path, embedder: str = "use", **env: str) -> None:
+        monkeypatch.setenv("PIA_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("PIA_EMBEDDER", embedder)
+        monkeypatch.delenv("CHROMA_HOST", raising=False)
+        monkeypatch.delenv("PIA_LLM", raising=False)
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        reset_settings()
+
+    yield use
+    reset_settings()
