@@ -377,7 +377,8 @@ def answer_question(engine, question: str, history: list[str] | None = None, llm
         t = templates()["answer"]
         message = t["no_support"] if japanese_ratio(question) >= 0.3 else t["no_support_language"]
         return Answer(answer=message, checkpoints=[], citations=[], llm=None)
-    return _finish(engine, question, mat, llm=llm)
+    # a follow-up reaches the model together with the thread's earlier questions
+    return _finish(engine, support_text, mat, llm=llm)
 
 
 def explain_checkpoint(engine, checkpoint_id: str, llm=None) -> Answer:

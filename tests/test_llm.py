@@ -174,3 +174,11 @@ def test_unknown_provider_is_a_configuration_error(data_dir, monkeypatch, capsys
         reset_settings()
     err = capsys.readouterr().err
     assert "PIA_LLM" in err and len(err.strip().splitlines()) == 1
+
+
+def test_follow_up_reaches_the_model_with_the_earlier_question(data_dir):
+    with FakeOpenAI("細目39です[1]。") as fake:
+        a = llm_engine(data_dir, fake).ask("じゃあ、その場合はどこに？", history=[USB_Q])
+        prompt = fake.prompt_text()
+    assert a.llm == "openai:gpt-fake"
+    assert USB_Q in prompt and "じゃあ、その場合はどこに？" in prompt
