@@ -1,0 +1,228 @@
+"""Build small draft fixtures (txt / md) straight from knowledge/form.yaml, for the reader and checker tests.
+
+The layout mimics the printed form: section and item headings, `リスクn：` headings, circled field numbers, choice
+fields as `[ 選択 ] <選択肢> 1) … 2) …` and check boxes as `[○] 名前 [ ] 名前`. `overrides` replace a field's value
+(by field id); `drop` removes fields or whole nodes (by id) to plant defects.
+"""
+
+from __future__ import annotations
+
+from bot.form import load_form
+
+MEASURES = [
+    "担当職員が住民記録システムの操作ログを毎月点検し、不審なアクセスがあれば所属長に報告する。",
+    "窓口では申請書と個人番号カード等の本人確認書類を職員が照合し、確認結果を受付台帳に記録する。",
+    "システムへのログインはID・パスワードと生体認証により行い、アクセス権限は異動の都度、所属長が見直す。",
+    "電子記録媒体は施錠できる保管庫で管理し、持出しは管理簿に記録したうえで課長の承認を得る。",
+    "委託契約書に秘密保持と再委託の禁止を定め、委託先から年1回作業報告書を提出させて担当者が確認する。",
+    "サーバ室は入退室管理システムで入室者を制限し、入退室記録を四半期ごとに情報政策課が点検する。",
+]
+
+VALUES = {
+    "cover_number": "12345",
+    "cover_title": "住民基本台帳に関する事務 全項目評価書",
+    "cover_declaration": "みなと市長は、住民基本台帳に関する事務における特定個人情報ファイルの取扱いに当たり、個人のプライバシー等の権利利益に影響を及ぼしかねないことを認識し、漏えいその他の事態を発生させるリスクを軽減させるための措置を講じ、もって個人のプライバシー等の権利利益の保護に取り組んでいることを宣言する。",
+    "cover_notes": "特になし",
+    "cover_body": "みなと市長",
+    "cover_approval": "",
+    "cover_published": "令和7年8月1日",
+    "i_1_1": "住民基本台帳に関する事務",
+    "i_1_2": "住民基本台帳法に基づき、住民の転入・転出・転居等の届出を受け付け、住民票を作成・管理する。市民課の職員が住民記録システムで届出内容を登録し、住民基本台帳ネットワークシステムを通じて本人確認情報を都道府県に通知する。",
+    "i_1_3": "10万人以上30万人未満",
+    "i_2_1": "住民記録システム",
+    "i_2_2": "住民異動の登録、住民票の写し等の発行、住民基本台帳ネットワークシステムへの本人確認情報の送信を行う。",
+    "i_2_3": ["庁内連携システム", "住民基本台帳ネットワークシステム", "宛名システム等"],
+    "i_3": "住民基本台帳ファイル",
+    "i_4_1": "住民からの届出に基づき住民票を正確に記録し、各種行政サービスの基礎とするため、個人番号を含む住民票情報を管理する必要がある。",
+    "i_4_2": "届出時の添付書類が省略でき住民の負担が軽減されるほか、他部署への正確な情報提供により事務が効率化される。",
+    "i_5_law": "行政手続における特定の個人を識別するための番号の利用等に関する法律第7条、第8条",
+    "i_6_1": "実施する",
+    "i_6_2": "番号利用法第19条第8号及び別表",
+    "i_7_1": "市民生活部市民課",
+    "i_7_2": "市民課長",
+    "i_8": "なし",
+    "i_att1": "転入届を受け付けた市民課の職員が住民記録システムに登録し、住民基本台帳ネットワークシステムを通じて本人確認情報を県に送信する。特定個人情報の流れを実線、それ以外の情報の流れを点線で示す。",
+    "ii_1": "住民基本台帳ファイル",
+    "ii_2_1": "システム用ファイル",
+    "ii_2_2": "10万人以上100万人未満",
+    "ii_2_3": "市の住民基本台帳に記録された住民（転出者・死亡者等の消除者を含む。）",
+    "ii_2_3_need": "住民基本台帳法に基づき、区域内の全ての住民の記録を正確に管理する必要があるため。",
+    "ii_2_4": "50項目以上100項目未満",
+    "ii_2_4_main": ["識別情報", "連絡先等情報"],
+    "ii_2_4_valid": "住民票の記載事項として住民基本台帳法第7条に定められた項目に限って記録している。",
+    "ii_2_4_all": "別添2を参照",
+    "ii_2_5": "平成27年10月5日",
+    "ii_2_6": "市民生活部市民課",
+    "ii_3_1": ["本人又は本人の代理人", "地方公共団体・地方独立行政法人"],
+    "ii_3_2": ["紙", "庁内連携システム"],
+    "ii_3_3": "届出の都度",
+    "ii_3_4": "住民基本台帳法に基づく届出により本人から入手するものであり、法令に基づく入手である。",
+    "ii_3_5": "届出書の様式に個人番号の利用目的を記載し、窓口で明示している。",
+    "ii_3_6": "住民基本台帳法に基づく住民票の作成及び管理のため。",
+    "ii_3_6_change": "",
+    "ii_3_7": "",
+    "ii_3_7_dept": "市民生活部市民課",
+    "ii_3_7_users": "50人以上100人未満",
+    "ii_3_8": "届出内容を住民記録システムに入力し、住民票を作成する。",
+    "ii_3_8_match": "転入届の内容と転出証明書情報を住民基本台帳ネットワークシステムで照合する。",
+    "ii_3_8_stats": "統計分析は行わない。",
+    "ii_3_8_decision": "住民票の記載に関する決定を行う。",
+    "ii_3_9": "平成27年10月5日",
+    "ii_4_umu": "委託する",
+    "ii_4_1": "住民記録システムの運用保守",
+    "ii_4_2": "特定個人情報ファイルの全体",
+    "ii_4_2_count": "10万人以上100万人未満",
+    "ii_4_2_range": "住民基本台帳に記録された住民",
+    "ii_4_2_valid": "システムの運用保守には全体のデータへのアクセスが必要となるため。",
+    "ii_4_3": "10人未満",
+    "ii_4_4": ["専用線"],
+    "ii_4_5": "委託契約書に委託先名を記載し、市のホームページで公表する。",
+    "ii_4_6": "株式会社みなと情報サービス",
+    "ii_4_re": "",
+    "ii_4_7": "再委託しない",
+    "ii_4_8": "",
+    "ii_4_9": "",
+    "ii_5_umu": ["提供を行っている"],
+    "ii_5_p1": "番号利用法第19条第8号",
+    "ii_5_p2": "地方税の賦課徴収に関する事務において住民の異動情報を確認するため",
+    "ii_5_p3": "住民票関係情報",
+    "ii_5_p4": "10万人以上100万人未満",
+    "ii_5_p5": "住民基本台帳に記録された住民",
+    "ii_5_p6": ["情報提供ネットワークシステム"],
+    "ii_5_p7": "照会の都度",
+    "ii_6_1": "市役所本庁舎のサーバ室（入退室管理システムで入室を制限）に設置したサーバ内に保管する。",
+    "ii_6_2": "",
+    "ii_6_2_period": "20年以上",
+    "ii_6_2_valid": "住民基本台帳法施行令に定める保存期間に従うため。",
+    "ii_6_3": "保存期間を過ぎたデータはシステムで自動消去し、消去結果を年1回担当者が確認する。",
+    "ii_7": "",
+    "ii_att2": "",
+    "iii_1": "住民基本台帳ファイル",
+    "vi_1_1": "令和7年4月1日",
+    "vi_1_2": "基礎項目評価及び全項目評価の実施が義務付けられる",
+    "vi_2_1": "市のホームページへの掲載及び市民課窓口での閲覧により意見を募集した。",
+    "vi_2_2": "令和7年6月1日から令和7年6月30日まで",
+    "vi_2_3": "該当なし",
+    "vi_2_4": "意見はなかった。",
+    "vi_2_5": "意見がなかったため、修正は行っていない。",
+    "vi_3_1": "令和7年7月15日",
+    "vi_3_2": "みなと市個人情報保護審議会による点検",
+    "vi_3_3": "適合しているとの意見を得た。",
+    "vi_4_1": "",
+    "vi_4_2": "",
+    "vi_att3": "",
+    "v_1_1": "市民生活部市民課",
+    "v_1_2": "窓口で開示請求書を提出する。",
+    "v_1_2_notes": "",
+    "v_1_3": "写しの交付は1枚10円",
+    "v_1_4": "行っている",
+    "v_1_5": "該当なし",
+    "v_1_6": "該当なし",
+    "v_2_1": "市民生活部市民課 電話 000-000-0000",
+    "v_2_2": "問合せ内容を記録し、担当者が回答する。",
+    "iv_3": "特になし",
+}
+
+CHOICE_DEFAULTS = {
+    "リスクへの対策は十分か": "十分である",
+    "行っている": "行っている",
+}
+
+
+def default_value(spec, i: int):
+    if spec.id in VALUES:
+        return VALUES[spec.id]
+    if spec.kind == "choice":
+        if spec.options[0].startswith("特に力を入れて"):
+            return spec.options[1]
+        return spec.options[0]
+    if spec.kind == "checkbox":
+        return spec.options[:1]
+    if spec.kind in ("section", "item", "group"):
+        return ""
+    if spec.none_ok:
+        return "特になし"
+    return MEASURES[i % len(MEASURES)]
+
+
+def render_value(spec, value) -> str:
+    if spec.kind == "choice":
+        opts = " ".join(f"{n}) {o}" for n, o in enumerate(spec.options, 1))
+        return f"[ {value} ]\t<選択肢> {opts}" if value is not None else f"[ ]\t<選択肢> {opts}"
+    if spec.kind == "checkbox" or (spec.options and spec.kind in ("item", "group")):
+        ticked = value or []
+        return " ".join(f"[{'○' if o in ticked else ' '}] {o}" for o in spec.options)
+    return value or ""
+
+
+def heading(spec) -> str:
+    seg = spec.path[-1] if spec.path else ""
+    if spec.kind == "section":
+        return spec.label if seg == "表紙" else f"{seg} {spec.label}"
+    if seg.endswith(".") or seg[:1] in "①②③④⑤⑥⑦⑧⑨⑩":
+        return f"{seg}{'' if seg[:1] in '①②③④⑤⑥⑦⑧⑨⑩' else ' '}{spec.label}{' ※' if spec.required else ''}"
+    if seg.startswith("リスク"):
+        return f"{seg}： {spec.label}"
+    if seg.startswith("別添"):
+        return f"({seg}) {spec.label}"
+    return f"{spec.label}{' ※' if spec.required else ''}"
+
+
+def build_lines(overrides: dict | None = None, drop: set[str] | None = None, layout: str = "table",
+                extra_entrustments: int = 0) -> list[str]:
+    """Lines of a complete draft (one file, one 委託事項 unless extra_entrustments)."""
+    form = load_form()
+    overrides = overrides or {}
+    drop = set(drop or ())
+    dropped_ids = set(drop)
+    for d in drop:
+        dropped_ids.update(x.id for x in form.descendants(d))
+    lines: list[str] = []
+    # the numbering is printed on the first field of a numbered group only (③ 対象となる本人の範囲 / その必要性)
+    own = {}
+    seen_paths = set()
+    for spec in form:
+        parent = form.get(spec.parent) if spec.parent else None
+        own[spec.id] = (parent is None or len(spec.path) > len(parent.path)) and tuple(spec.path) not in seen_paths
+        seen_paths.add(tuple(spec.path))
+
+    def emit(spec, i, instance=None):
+        if spec.id in dropped_ids or spec.virtual:
+            return
+        value = overrides.get(spec.id, default_value(spec, i))
+        if "{n}" in spec.label:
+            head = spec.label.replace("{n}", str(instance or 1))
+            text = overrides.get(spec.id, "")
+        else:
+            head = heading(spec) if own[spec.id] else spec.label
+            text = render_value(spec, value)
+        if layout == "table":
+            lines.append(f"{head}\t{text}" if text else head)
+        elif layout == "lines":
+            lines.append(head)
+            if text:
+                lines.extend(text.split("\t"))
+        elif layout == "md":
+            if spec.kind in ("section", "item") or spec.kind == "group" and not text:
+                lines.append(f"## {head}" if spec.kind == "section" else f"### {head}")
+                if text:
+                    lines.append(text)
+            else:
+                lines.append(f"| {head} | {text.replace(chr(9), ' ')} |")
+
+    i = 0
+    for spec in form:
+        if any(a.repeat == "entrustment" for a in form.ancestors(spec.id)) or spec.repeat == "entrustment":
+            continue
+        i += 1
+        emit(spec, i)
+        if spec.id == "ii_4_umu" and "ii_4_item" not in dropped_ids:
+            for n in range(1, 2 + extra_entrustments):
+                block = [form.get("ii_4_item")] + form.descendants("ii_4_item")
+                for j, s in enumerate(block):
+                    emit(s, i + j, instance=n)
+    return lines
+
+
+def build_text(**kw) -> str:
+    return "\n".join(build_lines(**kw)) + "\n"
