@@ -40,12 +40,20 @@ def main() -> None:
         data_dir = Path(args.data_dir) if args.data_dir else Path(tmp)
         settings = Settings(_env_file=None, pia_data_dir=data_dir, pia_embedder=args.embedder, pia_llm=None)
         if not args.data_dir:
-            t = time.perf_counter()
-            Engine(settings).index([])
-            print(f"index build: {time.perf_counter() - t:.2f} s", file=sys.stderr)
+            # build the index in another process, so that this one starts cold
+            import os
+            import subprocess
 
-        engine = Engine(settings)
+            env = dict(os.environ, PIA_DATA_DIR=str(data_dir), PIA_EMBEDDER=args.embedder)
+            env.pop("PIA_LLM", None)
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "from bot.cli import run; run()", "index"], env=env, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           cwd=str(Path(__file__).resolve().parents[1]))
+            print(f"index build (subprocess): {time.perf_counter() - t:.2f} s", file=sys.stderr)
+
         t = time.perf_counter()
+        engine = Engine(settings)
         engine.ask(questions[0])
         cold = time.perf_counter() - t
 
@@ -59,7 +67,7 @@ def main() -> None:
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
     under = sum(1 for x in times if x < 1.0) / len(times)
     print(f"questions: {len(times)}  embedder: {args.embedder}  llm: none")
-    print(f"cold first answer (models load): {cold:.2f} s")
+    print(f"cold first answer in a fresh process (store, BM25, embedder load): {cold:.2f} s")
     print(f"warm: median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
           f"max {times[-1] * 1000:.0f} ms; under 1 s: {under:.0%}")
 
