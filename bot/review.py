@@ -260,7 +260,8 @@ def build_row(engine, part: str, cid: str, res: CheckResult | None, report: Chec
     elif status == "missing":
         row.finding = f["missing"].format(topic=topic)
     elif status == "incomplete":
-        row.finding = f["incomplete"].format(topic=topic, reasons=reasons)
+        code = res.reasons[0].code if res is not None and res.reasons else ""
+        row.finding = f["incomplete_by_code"].get(code, f["incomplete"]).format(topic=topic, reasons=reasons)
     elif cp is None or cid == "1":  # viewpoint rows, and checkpoint 1 which carries viewpoint (2)
         vid = row.viewpoint if cp is not None else cid
         template = t["viewpoints"].get(vid or "", t["viewpoints"]["fallback"])
