@@ -81,7 +81,8 @@ def consistency_findings(view: DraftView) -> dict[str, list[Finding]]:
             if _ticked(umu, option) and not any(view.found(f"{prefix}{i}") for i in range(1, 8)):
                 add([cid], "provide_no_recipients", [umu], what=option, who=who)
         if _ticked(umu, "提供を行っている") or _ticked(umu, "移転を行っている"):
-            methods = [c for fid in ("ii_5_p6", "ii_5_m6") for f in view.all(fid) for c in f.checks]
+            blocks = [fid for fid, opt in (("ii_5_p6", "提供を行っている"), ("ii_5_m6", "移転を行っている")) if _ticked(umu, opt)]
+            methods = [c for fid in blocks for f in view.all(fid) for c in f.checks]
             only_network = bool(methods) and all(option_key(m) == option_key(NETWORK) for m in methods)
             for iii5 in view.all("iii_5"):
                 if _ticked(iii5, "提供・移転しない") and not only_network:

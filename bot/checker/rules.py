@@ -220,8 +220,12 @@ class CheckpointRules:
         statuses: list[str] = []
         for scope in scopes:
             scope_statuses = [self.judge_field(s, scope, out) for s in specs]
-            real = [st for st, s in zip(scope_statuses, specs) if s.label != VERDICT_LABEL]
-            if real and all(st == "not_applicable" for st in real):
+            real = [(st, s) for st, s in zip(scope_statuses, specs) if s.label != VERDICT_LABEL]
+            details = [st for st, s in real if s.kind != "choice"]
+            choices = [st for st, s in real if s.kind == "choice"]
+            # everything the checkpoint asks for does not apply, given the answer to its choice (発生なし, 保管していない)
+            if real and (all(st == "not_applicable" for st, _ in real) or details and all(
+                    st == "not_applicable" for st in details) and all(st in ("ok", "not_applicable") for st in choices)):
                 statuses.append("not_applicable")
             else:
                 statuses.extend(st for st in scope_statuses if st != "not_applicable")

@@ -204,7 +204,8 @@ class ViewpointRules:
         # a whole section, or an item no numbered checkpoint covers, absent from the draft
         for spec in self.form:
             top = len(spec.path) == 1 and spec.kind == "section" and spec.id != "cover"
-            item = len(spec.path) == 2 and spec.path[1].endswith(".") and spec.parent is not None
+            item = (len(spec.path) == 2 and spec.path[1].endswith(".") and spec.parent is not None
+                    and self.form.get(spec.parent).kind == "section")
             if not (top or item) or spec.optional or spec.body:
                 continue
             subtree = [spec, *self.form.descendants(spec.id)]

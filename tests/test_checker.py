@@ -1,0 +1,299 @@
+"""The checker: every checkpoint and viewpoint exactly once; each rule of rules.md fires on a planted defect and stays
+quiet on the legitimate answer next to it; precedents come from the real engine; flag quality on examples/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _draft_builder import build_text
+from index_util import make_settings
+
+from bot.checker import check_draft
+from bot.form import load_form
+
+FORM = load_form()
+FLAGGED = ("incomplete", "missing")
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory):
+    """The real engine on a real (embedded Chroma) index of the bundled knowledge, with the small hash embedder."""
+    from bot.engine import Engine
+
+    return Engine(make_settings(tmp_path_factory.mktemp("check-index"), pia_embedder="hash"))
+
+
+@pytest.fixture
+def check(tmp_path, engine):
+    n = [0]
+
+    def run(precedents: str = "none", **kw):
+        n[0] += 1
+        p = tmp_path / f"draft{n[0]}.txt"
+        p.write_text(build_text(**kw), encoding="utf-8")
+        report = check_draft(engine, p, precedents=precedents)
+        return {r.id: r for r in report.checkpoints}, report
+
+    return run
+
+
+def flagged(results) -> set[str]:
+    return {cid for cid, r in results.items() if r.status in FLAGGED}
+
+
+def codes(results, cid) -> set[str]:
+    return {x.code for x in results[cid].reasons}
+
+
+def children(item: str) -> set[str]:
+    return {c.id for c in FORM.children(item)}
+
+
+# --------------------------------------------------------------------------- the whole report
+
+
+def test_complete_draft_has_no_flag_and_every_id_once(check, engine):
+    results, report = check()
+    ids = [r.id for r in report.checkpoints]
+    assert ids == engine.catalog.ids() and len(ids) == len(set(ids)) == 74 + 12
+    assert flagged(results) == set(), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
+    s = report.summary
+    assert s.ok + s.incomplete + s.missing + s.not_applicable == 86
+    assert report.fields and all(f.field_id for f in report.fields)
+    # evidence quotes the draft with its page; a body-specific checkpoint the draft never mentions does not apply
+    assert results["28"].evidence[0].label == "個人番号の真正性確認の措置の内容" and results["28"].evidence[0].page == 1
+    assert results["74"].status == "not_applicable"
+    assert results["28"].section == "Ⅲ 2. リスク3"
+
+
+# --------------------------------------------------------------------------- text that is not an answer
+
+
+@pytest.mark.parametrize("value,code", [
+    ("未定", "placeholder"), ("○○課の職員が確認する。", "placeholder"), ("TBD", "placeholder"), ("【　】", "placeholder"),
+    ("方法は検討中である。", "placeholder"), ("", "empty"),
+    ("関係法令に基づき適切に取り扱う。", "vague"),
+    ("従業者が事務外で使用しないよう十分に注意する。また、必要に応じて対応する。職員の意識の向上を図り、適切に管理していく。", "vague"),
+    ("特定個人情報の取扱いについては職員が責任を持って対応している。", "vague"),
+])
+def test_non_answers_are_flagged(check, value, code):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == {"28"}
+    assert code in codes(results, "28"), results["28"].reasons
+
+
+@pytest.mark.parametrize("value", [
+    "USBポートは端末管理ソフトで無効化している。",
+    "住民記録システムの登録内容と申請書の個人番号を担当者2名で照合する。",
+    "転出予定で転出先が未定と申し出た者は、住民記録システムの異動情報を毎週確認する。",  # 未定 used as a word
+    "令和6年度に検討会を設置し、その結論に基づき操作ログの自動点検を導入した。",  # 検討 but not 検討中
+])
+def test_short_or_wordy_but_concrete_answers_pass(check, value):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == set(), results["28"].reasons
+
+
+def test_none_answers(check):
+    # その他のリスク: 特になし is a full answer; elsewhere 該当なし needs a reason, and with one it does not apply
+    results, _ = check(overrides={"iii_2_other": "特になし", "iii_2_r3_b": "該当なし"})
+    assert flagged(results) == {"28"} and results["31"].status == "ok"
+    results, _ = check(overrides={"iii_2_r3_b": "該当なし（個人番号は住民基本台帳ネットワークシステムから取得するため）"})
+    assert results["28"].status == "not_applicable" and not flagged(results)
+
+
+def test_short_description_of_the_work(check):
+    results, _ = check(overrides={"i_1_2": "予防接種に関する事務を行う。"})
+    assert flagged(results) == {"2"} and "vague" in codes(results, "2")
+
+
+# --------------------------------------------------------------------------- choices and what they require
+
+
+def test_risk_left_is_told(check):
+    results, _ = check(overrides={"iii_2_r4_enough": "課題が残されている", "iii_7_r1_5": "十分に行っていない",
+                                  "iv_2_c": "十分に行っていない"})
+    assert flagged(results) == {"30", "62", "72"}
+    assert all(codes(results, c) == {"risk_remaining"} for c in ("30", "62", "72"))
+
+
+def test_a_choice_that_says_it_is_done_needs_its_details(check):
+    results, _ = check(overrides={"iii_3_r2_log": "記録を残している", "iii_3_r2_log_how": ""})
+    assert flagged(results) == {"37"} and "inconsistent" in codes(results, "37")
+    results, _ = check(overrides={"iii_3_r2_log": "記録を残していない", "iii_3_r2_log_how": ""})
+    assert flagged(results) == {"37"} and codes(results, "37") == {"risk_remaining"}
+
+
+def test_serious_incident_and_dead_persons_numbers(check):
+    results, _ = check(overrides={"iii_7_r1_9": "発生なし", "iii_7_r1_9_what": "－", "iii_7_r1_9_prevent": "－",
+                                  "iii_7_r1_10": "保管していない", "iii_7_r1_10_how": ""})
+    assert not flagged(results)
+    assert {results[c].status for c in ("64", "65", "66")} == {"not_applicable"}
+    results, _ = check(overrides={"iii_7_r1_9": "発生あり", "iii_7_r1_9_what": "", "iii_7_r1_9_prevent": "",
+                                  "iii_7_r1_10": "保管している", "iii_7_r1_10_how": ""})
+    assert flagged(results) >= {"64", "65", "66"}
+    assert all("inconsistent" in codes(results, c) for c in ("64", "65", "66"))
+
+
+def test_no_entrustment_makes_entrustment_checkpoints_not_applicable(check):
+    drop = {"ii_4_item"} | children("iii_4")
+    results, _ = check(overrides={"ii_4_umu": "委託しない", "iii_4": ["委託しない"]}, drop=drop)
+    assert not flagged(results), {c: results[c].reasons for c in flagged(results)}
+    assert {results[c].status for c in ["16", "17", "18"] + [str(n) for n in range(41, 49)]} == {"not_applicable"}
+
+
+def test_entrustment_said_and_denied(check):
+    results, _ = check(overrides={"iii_4": ["委託しない"]}, drop=children("iii_4"))
+    assert flagged(results) == {str(n) for n in range(41, 49)}
+    assert all("inconsistent" in codes(results, str(n)) for n in range(41, 49))
+
+
+def test_subcontracting_needs_permission_method_and_care(check):
+    results, _ = check(overrides={"ii_4_7": "再委託する", "ii_4_8": "", "ii_4_9": "",
+                                  "iii_4_sub_c": "再委託していない", "iii_4_sub_how": ""})
+    assert flagged(results) == {"18", "47"}
+    assert "inconsistent" in codes(results, "18") and "inconsistent" in codes(results, "47")
+    assert results["18"].evidence[0].page is not None
+
+
+def test_atena_system_checked_needs_its_measures(check):
+    results, _ = check(overrides={"iii_3_r1_a": ""})
+    assert flagged(results) == {"32"} and "inconsistent" in codes(results, "32")
+    results, _ = check(overrides={"i_2_3": ["庁内連携システム"], "iii_3_r1_a": "該当なし（宛名システム等は使用しない）"})
+    assert not flagged(results)
+
+
+def test_network_connection(check):
+    drop = children("iii_6")
+    results, _ = check(overrides={"iii_6": ["接続しない（入手）", "接続しない（提供）"]}, drop=drop)
+    assert flagged(results) == {str(n) for n in range(54, 62)}
+    assert all("inconsistent" in codes(results, str(n)) for n in range(54, 62))
+    # not acquiring through the network (only providing) leaves risks 1-4 not applicable
+    drop = {"iii_6_r1", "iii_6_r2", "iii_6_r3", "iii_6_r4"}
+    results, _ = check(overrides={"iii_6": ["接続しない（入手）"]}, drop=drop)
+    assert not flagged(results)
+    assert {results[str(n)].status for n in range(54, 58)} == {"not_applicable"}
+
+
+def test_provision_only_through_the_network_leaves_iii_5_out(check):
+    drop = children("iii_5")
+    results, _ = check(overrides={"iii_5": ["提供・移転しない"]}, drop=drop)  # 提供方法: 情報提供ネットワークシステム only
+    assert not flagged(results)
+    results, _ = check(overrides={"iii_5": ["提供・移転しない"], "ii_5_p6": ["電子記録媒体（フラッシュメモリを除く。）"]}, drop=drop)
+    assert flagged(results) == {str(n) for n in range(49, 54)}
+
+
+def test_missing_fields_and_sections(check):
+    results, _ = check(drop={"ii_3_5"})
+    assert flagged(results) == {"11"} and results["11"].status == "missing"
+    assert codes(results, "11") == {"missing_section"}
+    results, _ = check(drop={"iv"})
+    assert flagged(results) == {"70", "71", "72", "V6"}
+    assert {results[c].status for c in ("70", "71", "72", "V6")} == {"missing"}
+    assert any("Ⅳ" in x.message for x in results["V6"].reasons)
+
+
+def test_storage_period_not_fixed_needs_a_reason(check):
+    results, _ = check(overrides={"ii_6_2_period": "定められていない", "ii_6_2_valid": ""})
+    assert flagged(results) == {"22"}
+    results, _ = check(overrides={"ii_6_2_period": "定められていない",
+                                  "ii_6_2_valid": "生涯にわたり接種歴を確認するため期間を定めず、転出後5年で消去する。"})
+    assert not flagged(results)
+
+
+# --------------------------------------------------------------------------- threshold, procedure, timing
+
+
+@pytest.mark.parametrize("people,users,stated,flag", [
+    ("30万人以上", "50人以上100人未満", "基礎項目評価及び全項目評価の実施が義務付けられる", False),
+    ("30万人以上", "50人以上100人未満", "基礎項目評価及び重点項目評価の実施が義務付けられる", True),
+    ("1万人以上10万人未満", "10人以上50人未満", "基礎項目評価の実施が義務付けられる（任意に全項目評価を実施する。）", False),
+    ("1万人以上10万人未満", "10人以上50人未満", "基礎項目評価及び全項目評価の実施が義務付けられる", True),
+    ("10万人以上30万人未満", "500人以上1,000人未満", "基礎項目評価及び重点項目評価の実施が義務付けられる", True),
+    ("10万人以上30万人未満", "500人以上1,000人未満", "基礎項目評価及び全項目評価の実施が義務付けられる", False),
+    ("10万人以上30万人未満", "50人以上100人未満", "基礎項目評価及び重点項目評価の実施が義務付けられる（任意に全項目評価を実施）", False),
+])
+def test_threshold_judgement(check, people, users, stated, flag):
+    results, _ = check(overrides={"i_1_3": people, "ii_3_7_users": users, "ii_4_3": "10人未満", "vi_1_2": stated})
+    assert flagged(results) == ({"V1"} if flag else set()), results["V1"].reasons
+    if flag:
+        assert codes(results, "V1") == {"inconsistent"}
+
+
+@pytest.mark.parametrize("period,reason,flag", [
+    ("令和7年6月1日から令和7年6月30日まで", "該当なし", False),
+    ("30日間", "該当なし", False),
+    ("令和7年6月1日～6月20日", "該当なし", True),
+    ("令和7年6月1日～6月20日", "", True),
+    ("令和7年6月1日～6月20日", "システム改修の日程から、法改正の施行日までに評価を終える必要があり、事前に予告した上で20日間とした。", False),
+])
+def test_public_consultation_period(check, period, reason, flag):
+    results, _ = check(overrides={"vi_2_2": period, "vi_2_3": reason})
+    assert flagged(results) == ({"V5"} if flag else set()), results["V5"].reasons
+
+
+def test_third_party_inspection_or_commission_approval_by_body_type(check):
+    # a local government fills Ⅵ 3.; Ⅵ 4. is not its procedure
+    results, _ = check(overrides={"vi_3_1": "", "vi_3_2": "", "vi_3_3": ""})
+    assert flagged(results) == {"V6"}
+    national = {"cover_body": "防災給付庁長官", "vi_3_1": "", "vi_3_2": "", "vi_3_3": ""}
+    results, _ = check(overrides={**national, "vi_4_1": "令和7年7月1日", "vi_4_2": ""})
+    assert not flagged(results)
+    results, _ = check(overrides={**national, "vi_4_1": ""})
+    assert flagged(results) == {"V6"}
+
+
+def test_assessment_must_come_before_programming(check):
+    results, _ = check(overrides={"cover_notes": "新システムは令和7年3月3日にプログラミングを開始した。"})
+    assert flagged(results) == {"V4"} and results["V4"].reasons
+    results, _ = check(overrides={"cover_notes": "新システムのプログラミングは令和7年11月4日に開始する予定である。"})
+    assert not flagged(results)
+
+
+def test_placeholder_in_the_declaration_and_department(check):
+    results, _ = check(overrides={"cover_declaration": "××庁は、特定個人情報ファイルの取扱いに当たり…", "i_7_2": "○○課長"})
+    assert flagged(results) == {"V12", "V7"}
+
+
+def test_body_specific_checkpoint_applies_when_its_topic_is_mentioned(check):
+    mention = {"i_1_2": build_text and "公共サービスメッシュを通じて他機関と情報連携する。住民基本台帳法に基づき、住民の届出を受け付け、"
+                        "市民課の職員が住民記録システムで届出内容を登録し、本人確認情報を通知する。"}
+    results, _ = check(overrides=mention)
+    assert flagged(results) == {"74"} and results["74"].reasons
+    results, _ = check(overrides={**mention, "iii_7_r1_6_how": "公共サービスメッシュとの通信は閉域網で行い、通信を暗号化する。"})
+    assert results["74"].status == "ok" and not flagged(results)
+
+
+# --------------------------------------------------------------------------- precedents from the real engine
+
+
+def test_flagged_results_cite_past_findings_with_their_source(check):
+    results, _ = check(precedents="flagged", overrides={"iii_3_r4_m": "必要に応じて対応する。", "iii_2_r3_b": "未定"})
+    assert flagged(results) == {"39", "28"}
+    for cid in ("39", "28"):
+        precs = results[cid].precedents
+        assert 1 <= len(precs) <= 2
+        assert all(p.source.agency and p.source.date and p.text for p in precs)
+    # 39 has a finding of its own in the seed review sheet
+    assert "39" in results["39"].precedents[0].checkpoints
+    # the vague answer is told which kinds of measure the precedent had
+    assert "過去の審査で具体的とされた記載" in results["39"].reasons[0].message
+    assert not results["30"].precedents  # not flagged: not searched
+
+
+# --------------------------------------------------------------------------- the sample drafts
+
+
+def test_flag_quality_on_the_sample_drafts(engine):
+    from bot.evaluation.flags import evaluate_flags
+
+    score = evaluate_flags(engine, EXAMPLES)
+    assert {f.format for f in score.formats} == {"docx", "pdf", "xlsx", "txt", "md"}
+    for f in score.formats:
+        assert f.recall >= 0.95, f
+        assert f.precision >= 0.9, f
+        assert f.complete_false_flags == 0, f
+        assert f.traps_violated == 0, f
+    assert score.ok
+    assert len(score.drafts) >= 20
