@@ -58,3 +58,17 @@ def pia_env(monkeypatch):
 
     yield use
     reset_settings()
+
+
+@pytest.fixture(scope="session")
+def check_data_dir(tmp_path_factory) -> Path:
+    """A data dir for the draft checker's tests: the bundled knowledge indexed with the small hash embedder."""
+    return tmp_path_factory.mktemp("check-index")
+
+
+@pytest.fixture(scope="session")
+def check_engine(check_data_dir):
+    """The real engine (embedded Chroma, hash embedder) the checker's tests share; the index builds on first search."""
+    from bot.engine import Engine
+
+    return Engine(make_settings(check_data_dir, pia_embedder="hash"))

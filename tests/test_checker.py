@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from _draft_builder import build_text
-from index_util import make_settings
 
 from bot.checker import check_draft
 from bot.form import load_form
@@ -18,11 +17,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="session")
-def engine(tmp_path_factory):
+def engine(check_engine):
     """The real engine on a real (embedded Chroma) index of the bundled knowledge, with the small hash embedder."""
-    from bot.engine import Engine
-
-    return Engine(make_settings(tmp_path_factory.mktemp("check-index"), pia_embedder="hash"))
+    return check_engine
 
 
 @pytest.fixture
