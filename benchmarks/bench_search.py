@@ -66,7 +66,7 @@ def main() -> None:
                 lat[kind].append(time.perf_counter() - t)
 
     print(f"embedder               {emb.name}; {len(questions)} questions x {args.rounds} rounds")
-    print(f"first query (cold: BM25 build + model load)  {cold * 1000:.0f} ms")
+    print(f"first query (BM25 build, Sudachi load)       {cold * 1000:.0f} ms")
     print(f"query embedding alone  median {statistics.median(qlat) * 1000:.1f} ms")
     for kind, xs in lat.items():
         name = kind or "all kinds"

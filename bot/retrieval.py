@@ -307,6 +307,18 @@ class HybridRetriever:
         q = normalize_query(query or "")
         if not re.search(r"\w", q):
             raise PiaError("検索語が空です。", hint="調べたい言葉を入力してください")
+        try:
+            return self._search(q, kind, k, mode)
+        except Exception as e:  # noqa: BLE001
+            # another process switched the index and deleted the collection between our pointer read and query
+            if type(e).__name__ != "NotFoundError":
+                raise
+            with self._lock:
+                self._lexical = None
+                self.store._cached_collection = None
+            return self._search(q, kind, k, mode)
+
+    def _search(self, q: str, kind: str | None, k: int, mode: str) -> list[SearchHit]:
         lex = self._ready()
         records = lex.records
         n = len(records)

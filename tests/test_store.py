@@ -240,3 +240,30 @@ def test_index_is_built_lazily_on_first_search(tmp_path):
     assert not store.exists()
     hits = HybridRetriever(store, settings).search("再委託", kind="checkpoint", k=3)
     assert store.exists() and hits[0].id in {"47", "18"}
+
+
+def test_folder_with_a_broken_file_indexes_the_rest(tmp_path, capsys):
+    settings = hash_settings(tmp_path)
+    store = open_store(settings)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "guide.md").write_text(EXTRA, encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
+    (folder / "notes.xyz").write_text("ignored: not an indexable type", encoding="utf-8")
+    report = index_paths(store, [folder], progress=QUIET)
+    paths = {d.path for d in report.documents}
+    assert str((folder / "guide.md").resolve()) in paths
+    assert not any(p.endswith(("broken.pdf", "notes.xyz")) for p in paths)
+    assert "broken.pdf" in capsys.readouterr().err  # said on stderr, not silently dropped
+
+
+def test_search_survives_a_switch_by_another_process(tmp_path):
+    settings = hash_settings(tmp_path)
+    index_paths(open_store(settings), [], progress=QUIET)
+    retriever = HybridRetriever(open_store(settings), settings)
+    assert retriever.search("再委託", kind="checkpoint", k=1)[0].id in {"47", "18"}
+    doc = tmp_path / "guide.md"
+    doc.write_text(EXTRA, encoding="utf-8")
+    index_paths(open_store(settings), [doc], progress=QUIET)  # "another process": its own store object
+    hits = retriever.search("立入検査 作業場所", kind="guideline", k=1)
+    assert hits and hits[0].source.path == str(doc.resolve())
