@@ -7,6 +7,7 @@ embedder-mismatch test rebuilds with the real default embedder.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -267,3 +268,25 @@ def test_search_survives_a_switch_by_another_process(tmp_path):
     index_paths(open_store(settings), [doc], progress=QUIET)  # "another process": its own store object
     hits = retriever.search("立入検査 作業場所", kind="guideline", k=1)
     assert hits and hits[0].source.path == str(doc.resolve())
+
+
+def test_body_specific_checkpoints_of_a_new_review_sheet(tmp_path):
+    """A review sheet bringing its own ⑩ checkpoints (74, 75 for that body) gets checkpoint records of its own;
+    the catalog's 74 (the bundled sheet's) keeps only the bundled sheet's findings."""
+    sheet = tmp_path / "review_city.txt"
+    shutil.copy(Path(__file__).parent / "data" / "review_city_juki.txt", sheet)
+    settings = hash_settings(tmp_path)
+    store = open_store(settings)
+    report = index_paths(store, [sheet], progress=QUIET)
+    assert {d.kind for d in report.documents if d.path == str(sheet.resolve())} == {"review_sheet"}
+
+    records = store.all_records()
+    own = [r for r in records if r.kind == "checkpoint" and r.source.path == str(sheet.resolve())]
+    assert sorted(r.checkpoints[0] for r in own) == ["74", "75"]
+    assert all(r.group == "⑩" and r.source.kind == "review_sheet" for r in own)
+    catalog_74 = next(r for r in records if r.kind == "checkpoint" and r.source.path == "knowledge/catalog.yaml"
+                      and r.checkpoints == ["74"])
+    assert "公共サービスメッシュ" in catalog_74.text and "コンビニ" not in catalog_74.index_text
+
+    hits = HybridRetriever(store, settings).search("コンビニ交付 証明書の誤交付", kind="checkpoint", k=3)
+    assert hits[0].id == "74" and hits[0].source.path == str(sheet.resolve())
