@@ -229,3 +229,18 @@ def build_lines(overrides: dict | None = None, drop: set[str] | None = None, lay
 
 def build_text(**kw) -> str:
     return "\n".join(build_lines(**kw)) + "\n"
+
+
+def with_second_file(lines: list[str], replace: dict[str, str]) -> list[str]:
+    """The draft with Ⅱ and Ⅲ written a second time (a second 特定個人情報ファイル), each text replaced as given."""
+    ii, iii, iv = (next(i for i, ln in enumerate(lines) if ln.startswith(h)) for h in ("Ⅱ ", "Ⅲ ", "Ⅳ "))
+
+    def again(block: list[str]) -> list[str]:
+        out = []
+        for ln in block:
+            for old, new in replace.items():
+                ln = ln.replace(old, new)
+            out.append(ln)
+        return out
+
+    return lines[:iii] + again(lines[ii:iii]) + lines[iii:iv] + again(lines[iii:iv]) + lines[iv:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _draft_builder import build_text
+from _draft_builder import build_lines, build_text, with_second_file
 
 from bot.checker import check_draft
 from bot.form import load_form
@@ -179,6 +179,22 @@ def test_provision_only_through_the_network_leaves_iii_5_out(check):
     assert not flagged(results)
     results, _ = check(overrides={"iii_5": ["提供・移転しない"], "ii_5_p6": ["電子記録媒体（フラッシュメモリを除く。）"]}, drop=drop)
     assert flagged(results) == {str(n) for n in range(49, 54)}
+
+
+def test_each_file_is_checked_on_its_own(tmp_path, engine):
+    lines = build_lines()
+    p = tmp_path / "two_files.txt"
+    p.write_text("\n".join(with_second_file(lines, {"住民基本台帳ファイル": "附票ファイル"})), encoding="utf-8")
+    results = {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
+    assert not flagged(results), {c: results[c].reasons for c in flagged(results)}
+    # a defect in the second file only is found there, and said to be there
+    measure = "窓口では申請書と個人番号カード等の本人確認書類を職員が照合し、確認結果を受付台帳に記録する。"
+    two = with_second_file(lines, {"住民基本台帳ファイル": "附票ファイル", f"個人番号の真正性確認の措置の内容\t{measure}":
+                                   "個人番号の真正性確認の措置の内容\tTBD"})
+    p.write_text("\n".join(two), encoding="utf-8")
+    results = {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
+    assert flagged(results) == {"28"}
+    assert "Ⅲ ファイル2 2. リスク3" in results["28"].reasons[0].message
 
 
 def test_missing_fields_and_sections(check):

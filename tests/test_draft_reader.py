@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _draft_builder import build_lines, build_text
+from _draft_builder import build_lines, build_text, with_second_file
 
 from bot.draft import read_draft
 from bot.errors import InputFileError, NotAnAssessmentError
@@ -67,11 +67,7 @@ def test_repeated_blocks_stay_distinct(tmp_path):
 
 
 def test_a_second_file_repeats_ii_and_iii(tmp_path):
-    lines = build_lines()
-    ii, iii, iv = (next(i for i, ln in enumerate(lines) if ln.startswith(h)) for h in ("Ⅱ ", "Ⅲ ", "Ⅳ "))
-    second_ii = [ln.replace("住民基本台帳ファイル", "附票ファイル") for ln in lines[ii:iii]]
-    second_iii = [ln.replace("住民基本台帳ファイル", "附票ファイル") for ln in lines[iii:iv]]
-    doc = lines[:iii] + second_ii + lines[iii:iv] + second_iii + lines[iv:]
+    doc = with_second_file(build_lines(), {"住民基本台帳ファイル": "附票ファイル"})
     _, fields = read_draft(write(tmp_path, "files.txt", "\n".join(doc)))
     names = {tuple(f.path): f.value for f in fields if f.field_id in ("ii_1", "iii_1")}
     assert names == {("Ⅱ", "1."): "住民基本台帳ファイル", ("Ⅱ", "ファイル2", "1."): "附票ファイル",

@@ -12,8 +12,11 @@ from bot.models import DraftField
 Scope = dict[str, int]  # instance kind -> number, e.g. {"ファイル": 1, "委託事項": 2}
 
 
+FILE_SECTIONS = ("Ⅱ", "Ⅲ")  # the sections written once per 特定個人情報ファイル
+
+
 def scope_of(path: list[str]) -> Scope:
-    scope: Scope = {"ファイル": 1}
+    scope: Scope = {"ファイル": 1} if path and path[0] in FILE_SECTIONS else {}
     for seg in path:
         m = INSTANCE_SEG.match(seg)
         if m and m.group(2).isdigit():
@@ -55,7 +58,9 @@ class DraftView:
         out: list[Scope] = []
         for fid in field_ids:
             spec = self.form.get(fid)
-            kinds = {seg.replace("{n}", "") for seg in spec.path if "{n}" in seg} | {"ファイル"}
+            kinds = {seg.replace("{n}", "") for seg in spec.path if "{n}" in seg}
+            if spec.path[0] in FILE_SECTIONS:
+                kinds.add("ファイル")
             block = self.form.repeat_block(fid)
             ids = [fid]
             if block is not None:
@@ -65,7 +70,7 @@ class DraftView:
                     s = {k: v for k, v in scope_of(f.path).items() if k in kinds}
                     if s not in out:
                         out.append(s)
-        return out or [{"ファイル": 1}]
+        return out or [{}]
 
     def holds(self, cond: str, scope: Scope | None = None) -> DraftField | None:
         """The field that makes `<field id>=<option>` true in this scope (its choice or a ticked box), else None."""
