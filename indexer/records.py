@@ -102,6 +102,13 @@ def catalog_records(catalog: Catalog, findings: list[Finding]) -> list[Record]:
     because another body's checkpoint 74 is about something else.
     """
     by_cp: dict[str, list[Finding]] = {}
+    # a stable order whatever order the findings arrive in (parsed now or read back from the store), so that the
+    # same sources always give the same index text and ids: bundled sheets first, then by path and text
+    findings = sorted(
+        findings,
+        key=lambda f: (not (f.source and (f.source.path or "").startswith("knowledge/")),
+                       (f.source.path or "") if f.source else "", compact(f.text)),
+    )
     for f in findings:
         for cid in f.checkpoints:
             by_cp.setdefault(cid, []).append(f)

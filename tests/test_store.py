@@ -290,3 +290,17 @@ def test_body_specific_checkpoints_of_a_new_review_sheet(tmp_path):
 
     hits = HybridRetriever(store, settings).search("コンビニ交付 証明書の誤交付", kind="checkpoint", k=3)
     assert hits[0].id == "74" and hits[0].source.path == str(sheet.resolve())
+
+
+def test_reindex_with_an_extra_review_sheet_is_idempotent(tmp_path):
+    """Checkpoint records carry findings of every sheet; their text must not depend on the order sources come in."""
+    sheet = tmp_path / "review_city.txt"
+    shutil.copy(Path(__file__).parent / "data" / "review_city_juki.txt", sheet)
+    settings = hash_settings(tmp_path)
+    store = open_store(settings)
+    index_paths(store, [sheet], progress=QUIET)
+    ids1, active1 = snapshot(store)
+    index_paths(store, [], progress=QUIET)  # the sheet is now a kept source, read back from the store
+    index_paths(store, [sheet], progress=QUIET)
+    ids2, active2 = snapshot(store)
+    assert ids2 == ids1 and active2 == active1
