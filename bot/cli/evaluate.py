@@ -61,6 +61,9 @@ def _human(payload: dict) -> str:
     for m in r["modes"]:
         label = f"{MODE_LABELS.get(m['mode'], m['mode'])} ({m['mode']})"
         lines.append(f"  {_pad(label, 22)}{m['hit_at_1']:>8.3f}{m['hit_at_3']:>8.3f}{m['mrr']:>8.3f}")
+    if r.get("hybrid_by_tag"):
+        lines.append("  ハイブリッドの質問タグ別 hit@1: " + "、".join(
+            f"{t['tag']} {t['hit_at_1']:.2f} ({t['questions']})" for t in r["hybrid_by_tag"]))
     for miss in r.get("misses") or []:
         lines.append(f"    × {miss['q']}  期待 {','.join(miss['expect'])} → {','.join(miss['got'])}")
     for key, title in (("attribution", "所見の帰属"), ("flags", "記載漏れ指摘")):

@@ -39,10 +39,18 @@ class Miss(BaseModel):
     rank: int | None
 
 
+class TagScore(BaseModel):
+    tag: str
+    questions: int
+    hit_at_1: float
+    hit_at_3: float
+
+
 class RetrievalEval(BaseModel):
     questions: int
     embedder: str
     modes: list[ModeScore]
+    hybrid_by_tag: list[TagScore] = Field(default_factory=list, description="hybrid figures per question tag")
     misses: list[Miss] = Field(default_factory=list, description="hybrid questions not answered first")
 
 
@@ -62,6 +70,7 @@ def rank_of(got: list[str], expect: list[str]) -> int | None:
 def evaluate_retrieval(retriever, questions: list[Question] | None = None, modes=MODES) -> RetrievalEval:
     questions = questions or load_questions()
     scores, misses = [], []
+    by_tag: dict[str, list[int | None]] = {}
     for mode in modes:
         h1 = h3 = rr = 0.0
         for q in questions:
@@ -71,10 +80,18 @@ def evaluate_retrieval(retriever, questions: list[Question] | None = None, modes
             h1 += r == 1
             h3 += r is not None and r <= 3
             rr += 1.0 / r if r else 0.0
-            if mode == "hybrid" and r != 1:
-                misses.append(Miss(q=q.q, expect=q.expect, got=got[:5], rank=r))
+            if mode == "hybrid":
+                for tag in q.tags or ["(none)"]:
+                    by_tag.setdefault(tag, []).append(r)
+                if r != 1:
+                    misses.append(Miss(q=q.q, expect=q.expect, got=got[:5], rank=r))
         n = len(questions) or 1
         scores.append(ModeScore(mode=mode, questions=len(questions), hit_at_1=round(h1 / n, 4),
                                 hit_at_3=round(h3 / n, 4), mrr=round(rr / n, 4)))
+    tags = [
+        TagScore(tag=t, questions=len(rs), hit_at_1=round(sum(r == 1 for r in rs) / len(rs), 4),
+                 hit_at_3=round(sum(r is not None and r <= 3 for r in rs) / len(rs), 4))
+        for t, rs in sorted(by_tag.items())
+    ]
     return RetrievalEval(questions=len(questions), embedder=retriever.store.configured_embedder, modes=scores,
-                         misses=misses)
+                         hybrid_by_tag=tags, misses=misses)
