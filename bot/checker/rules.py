@@ -220,7 +220,7 @@ class CheckpointRules:
         statuses: list[str] = []
         for scope in scopes:
             scope_statuses = [self.judge_field(s, scope, out) for s in specs]
-            real = [(st, s) for st, s in zip(scope_statuses, specs) if s.label != VERDICT_LABEL]
+            real = [(st, s) for st, s in zip(scope_statuses, specs, strict=True) if s.label != VERDICT_LABEL]
             details = [st for st, s in real if s.kind != "choice"]
             choices = [st for st, s in real if s.kind == "choice"]
             # everything the checkpoint asks for does not apply, given the answer to its choice (発生なし, 保管していない)

@@ -66,6 +66,11 @@ def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
         if not key(content):
             return None, rest
         return match_option(content, options) or content, rest
+    # options written as check boxes (■十分である □課題が残されている): the one ticked
+    ticked, unticked, outside = parse_checks(cleaned, options)
+    ticked = [t for t in ticked if t in options]
+    if len(ticked) == 1 and unticked:
+        return ticked[0], outside
     # no bracket: a bare option written as the answer
     chosen = match_option(cleaned, options)
     if chosen:
