@@ -111,13 +111,16 @@ def test_choices_and_check_boxes_in_every_notation(tmp_path):
     # a choice written as boxes, the chosen one ticked
     text = text.replace("[ 十分である ]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている",
                         "□特に力を入れている　□十分である　■課題が残されている", 1)
+    text = text.replace("[ 十分である ]\t<選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている",
+                        "[〇] 特に力を入れている [ ] 十分である [ ] 課題が残されている", 1)
     _, fields = read_draft(write(tmp_path, "boxes.txt", text))
     found = by_id(fields)
     assert found["i_2_3"][0].checks == ["庁内連携システム", "住民基本台帳ネットワークシステム", "宛名システム等"]
     # the option list printed after a choice (which includes 3) 未定) is not the answer
     assert found["i_6_1"][0].choice == "実施する"
     assert found["iii_2_r1_enough"][0].choice == "課題が残されている"
-    assert found["iii_2_r2_enough"][0].choice == "十分である"
+    assert found["iii_2_r2_enough"][0].choice == "特に力を入れている"
+    assert found["iii_2_r3_enough"][0].choice == "十分である"
 
 
 def test_page_headers_and_footers_inside_a_field_are_dropped(tmp_path):

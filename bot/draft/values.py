@@ -58,6 +58,11 @@ def match_option(text: str, options: list[str]) -> str | None:
 def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
     """(chosen option or raw bracket content or None, the value text without the option list)."""
     cleaned = strip_option_list(text, options)
+    # options written as check boxes ([○] 十分である [ ] 課題が残されている, ■十分である □…): the one ticked
+    ticked, unticked, outside = parse_checks(cleaned, options)
+    known = [t for t in ticked if t in options]
+    if len(known) == 1 and unticked:
+        return known[0], outside
     for m in _BRACKET_RE.finditer(cleaned):
         content = (m.group(1) if m.group(1) is not None else m.group(2) or "").strip()
         if key(content) in ("行政機関等のみ",):
@@ -66,11 +71,6 @@ def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
         if not key(content):
             return None, rest
         return match_option(content, options) or content, rest
-    # options written as check boxes (■十分である □課題が残されている): the one ticked
-    ticked, unticked, outside = parse_checks(cleaned, options)
-    ticked = [t for t in ticked if t in options]
-    if len(ticked) == 1 and unticked:
-        return ticked[0], outside
     # no bracket: a bare option written as the answer
     chosen = match_option(cleaned, options)
     if chosen:
