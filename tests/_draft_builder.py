@@ -126,11 +126,6 @@ VALUES = {
     "iv_3": "特になし",
 }
 
-CHOICE_DEFAULTS = {
-    "リスクへの対策は十分か": "十分である",
-    "行っている": "行っている",
-}
-
 
 def default_value(spec, i: int):
     if spec.id in VALUES:

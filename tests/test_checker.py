@@ -270,7 +270,7 @@ def test_placeholder_in_the_declaration_and_department(check):
 
 
 def test_body_specific_checkpoint_applies_when_its_topic_is_mentioned(check):
-    mention = {"i_1_2": build_text and "公共サービスメッシュを通じて他機関と情報連携する。住民基本台帳法に基づき、住民の届出を受け付け、"
+    mention = {"i_1_2": "公共サービスメッシュを通じて他機関と情報連携する。住民基本台帳法に基づき、住民の届出を受け付け、"
                         "市民課の職員が住民記録システムで届出内容を登録し、本人確認情報を通知する。"}
     results, _ = check(overrides=mention)
     assert flagged(results) == {"74"} and results["74"].reasons

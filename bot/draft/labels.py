@@ -132,7 +132,6 @@ class LabelIndex:
                     self.prefixes.add(k[:n])
         for lst in self._by_head.values():
             lst.sort(key=lambda t: -len(t[0]))
-        self.all_keys = {k for keys in self.label_keys.values() for k in keys}
 
     def is_label_text(self, text: str) -> bool:
         """A line that is nothing but a label (with its numbering): never a running header."""

@@ -15,8 +15,6 @@ from bot.models import CheckReport, CheckResult
 from bot.resources import knowledge_file
 
 FLAGGED = ("incomplete", "missing")
-STATUS_ORDER = ("missing", "incomplete", "ok", "not_applicable")
-FORMATS = ("md", "html", "xlsx")
 
 
 @lru_cache(maxsize=1)
@@ -47,14 +45,6 @@ def worst_sections(report: CheckReport, n: int = 5) -> list[tuple[str, int]]:
 
 def display_id(cid: str) -> str:
     return f"({cid[1:]})" if cid.startswith("V") else cid
-
-
-def title_of(cid: str, catalog=None) -> str:
-    if catalog is None:
-        from bot.catalog import load_catalog
-
-        catalog = load_catalog()
-    return catalog.title(cid)
 
 
 def source_text(source, full: bool = False) -> str:
