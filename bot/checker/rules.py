@@ -174,7 +174,8 @@ class CheckpointRules:
             if spec.optional or conditional and trigger is None:
                 return "ok"
             if trigger is not None:
-                out.add("incomplete", reason("required_by_choice", where=w, choice_label=trigger.label,
+                out.add("incomplete", reason("required_by_choice", where=w, choice_where=where(trigger.path),
+                                             choice_label=trigger.label,
                                              choice=trigger.choice or "、".join(trigger.checks), label=spec.label), ev)
             else:
                 out.add("incomplete", reason("empty", where=w, label=spec.label), ev)
