@@ -28,13 +28,18 @@ MODE_LABELS = {"lexical": "語彙のみ", "dense": "ベクトルのみ", "hybrid
 def evaluate(as_json: bool, misses: bool):
     """評価セットで検索・所見の帰属・記載漏れ指摘の精度を測る。"""
     from bot.engine import Engine
-    from bot.evaluation.retrieval import evaluate_retrieval
+    from bot.evaluation.retrieval import evaluate_retrieval, load_heldout_questions
 
     engine = Engine()
     engine.retriever.warm()
     print("[pia eval] 検索の評価中…", file=sys.stderr, flush=True)
     retrieval = evaluate_retrieval(engine.retriever)
     payload: dict = {"retrieval": retrieval.model_dump(mode="json", exclude=None if misses else {"misses"})}
+    heldout = load_heldout_questions()
+    if heldout:
+        print("[pia eval] 検索の評価中（未調整の別セット）…", file=sys.stderr, flush=True)
+        payload["retrieval_heldout"] = evaluate_retrieval(engine.retriever, heldout).model_dump(
+            mode="json", exclude=None if misses else {"misses"})
     for key, (module, func) in OPTIONAL.items():
         payload[key] = _optional(module, func)
     emit(payload, as_json, _human)
@@ -53,9 +58,22 @@ def _optional(module: str, func: str):
 
 
 def _human(payload: dict) -> str:
-    r = payload["retrieval"]
+    lines = _retrieval_lines(payload["retrieval"], "検索（細目）")
+    if payload.get("retrieval_heldout"):
+        lines += _retrieval_lines(payload["retrieval_heldout"], "検索（細目、未調整の別セット）")
+    for key, title in (("attribution", "所見の帰属"), ("flags", "記載漏れ指摘")):
+        res = payload.get(key) or {}
+        if res.get("available") is False:
+            lines.append(f"{title}: 利用できません（not available）")
+            continue
+        nums = {k: v for k, v in res.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        lines.append(f"{title}: " + ("、".join(f"{k}={_fmt(v)}" for k, v in nums.items()) or str(res)))
+    return "\n".join(lines)
+
+
+def _retrieval_lines(r: dict, title: str) -> list[str]:
     lines = [
-        f"検索（細目）: {r['questions']} 問、埋め込み {r['embedder']}",
+        f"{title}: {r['questions']} 問、埋め込み {r['embedder']}",
         f"  {_pad('方式', 22)}{'hit@1':>8}{'hit@3':>8}{'MRR':>8}",
     ]
     for m in r["modes"]:
@@ -66,14 +84,7 @@ def _human(payload: dict) -> str:
             f"{t['tag']} {t['hit_at_1']:.2f} ({t['questions']})" for t in r["hybrid_by_tag"]))
     for miss in r.get("misses") or []:
         lines.append(f"    × {miss['q']}  期待 {','.join(miss['expect'])} → {','.join(miss['got'])}")
-    for key, title in (("attribution", "所見の帰属"), ("flags", "記載漏れ指摘")):
-        res = payload.get(key) or {}
-        if res.get("available") is False:
-            lines.append(f"{title}: 利用できません（not available）")
-            continue
-        nums = {k: v for k, v in res.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-        lines.append(f"{title}: " + ("、".join(f"{k}={_fmt(v)}" for k, v in nums.items()) or str(res)))
-    return "\n".join(lines)
+    return lines
 
 
 def _pad(text: str, width: int) -> str:

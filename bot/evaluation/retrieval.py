@@ -16,6 +16,7 @@ from bot.resources import knowledge_file
 
 MODES = ("lexical", "dense", "hybrid")
 DEPTH = 10
+HELDOUT_FILE = "eval/questions_heldout.yaml"  # written without seeing the tuned set or the retriever
 
 
 class Question(BaseModel):
@@ -58,6 +59,12 @@ def load_questions(path: Path | None = None) -> list[Question]:
     path = path or knowledge_file("eval/questions.yaml")
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     return [Question(**{**q, "expect": [str(x) for x in q["expect"]]}) for q in data["questions"]]
+
+
+def load_heldout_questions() -> list[Question] | None:
+    """The held-out set, reported apart from the tuned one; None when it is not shipped."""
+    path = knowledge_file(HELDOUT_FILE)
+    return load_questions(path) if path.is_file() else None
 
 
 def rank_of(got: list[str], expect: list[str]) -> int | None:
