@@ -230,4 +230,4 @@ def _plain_from_polite(c: str) -> tuple[str, str]:
 def _sudachi():
     from sudachipy import Dictionary
 
-    return Dictionary(dict="core").create()
+    return Dictionary(dict="core").tokenizer()

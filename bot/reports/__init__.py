@@ -53,6 +53,15 @@ def source_text(source, full: bool = False) -> str:
     return " ".join(p for p in parts if p) or (source.path or "")
 
 
+def precedent_source(precedent) -> str:
+    """Source of a precedent plus the checkpoints it was written for: a neighbour's finding is shown as such."""
+    ids = [c for c in precedent.checkpoints if not c.startswith("V")]
+    views = [f"観点({c[1:]})" for c in precedent.checkpoints if c.startswith("V")]
+    label = "・".join(([f"細目{'・'.join(ids)}"] if ids else []) + views)
+    base = source_text(precedent.source)
+    return f"{base}、{label}" if label else base
+
+
 def report_json(report: CheckReport) -> dict:
     """The `pia check --json` document, exactly as spec/cli.md shapes it."""
     d = report.document

@@ -9,7 +9,7 @@ from string import Template
 
 from bot.catalog import load_catalog
 from bot.models import CheckReport
-from bot.reports import display_id, flagged, source_text, status_label, wording, worst_sections
+from bot.reports import display_id, flagged, precedent_source, status_label, wording, worst_sections
 
 
 def _template() -> Template:
@@ -52,7 +52,7 @@ def render(report: CheckReport) -> str:
                          f"{escape(e.text)}</div>")
         for p in r.precedents:
             parts.append(f'<div class="precedent">{escape(w["precedent"])}: {escape(p.text)} '
-                         f'<span class="src">— {escape(source_text(p.source))}</span></div>')
+                         f'<span class="src">— {escape(precedent_source(p))}</span></div>')
         parts.append("</div>")
         flag_html.append("\n".join(parts))
     if not flag_html:
@@ -63,7 +63,7 @@ def render(report: CheckReport) -> str:
     for r in report.checkpoints:
         reasons = "<br>".join(escape(x.message) for x in r.reasons)
         prec = "<br>".join(f"{escape(p.text[:80])}{'…' if len(p.text) > 80 else ''} "
-                           f'<span class="src">— {escape(source_text(p.source))}</span>' for p in r.precedents)
+                           f'<span class="src">— {escape(precedent_source(p))}</span>' for p in r.precedents)
         rows.append(
             f'<tr class="result r-{r.status}" data-id="{escape(r.id)}" data-status="{r.status}">'
             f"<td>{escape(display_id(r.id))}</td><td>{escape(cat.title(r.id))}</td><td>{_status(r.status)}</td>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalog import load_catalog
 from bot.models import CheckReport
-from bot.reports import display_id, flagged, source_text, status_label, wording, worst_sections
+from bot.reports import display_id, flagged, precedent_source, status_label, wording, worst_sections
 
 
 def _cell(text: str) -> str:
@@ -38,7 +38,7 @@ def render(report: CheckReport) -> str:
         for e in r.evidence[:3]:
             out.append(f"  - {cols['evidence']}「{e.label}」: {e.text}")
         for p in r.precedents:
-            out.append(f"  - {w['precedent']}（{source_text(p.source)}）: {p.text}")
+            out.append(f"  - {w['precedent']}（{precedent_source(p)}）: {p.text}")
         out.append("")
     out += [f"## {w['all_results']}", "",
             f"| {cols['id']} | {cols['title']} | {cols['status']} | {cols['section']} | {cols['page']} | {cols['reasons']} |",

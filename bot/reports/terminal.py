@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.catalog import load_catalog
 from bot.models import CheckReport
-from bot.reports import display_id, flagged, source_text, status_label, wording, worst_sections
+from bot.reports import display_id, flagged, precedent_source, status_label, wording, worst_sections
 
 PRECEDENT_CHARS = 60
 
@@ -38,7 +38,7 @@ def render(report: CheckReport) -> str:
         if r.precedents:
             p = r.precedents[0]
             excerpt = p.text if len(p.text) <= PRECEDENT_CHARS else p.text[: PRECEDENT_CHARS - 1] + "…"
-            lines.append(f"    {w['precedent']}（{source_text(p.source)}）: 「{excerpt}」")
+            lines.append(f"    {w['precedent']}（{precedent_source(p)}）: 「{excerpt}」")
     lines.append("")
     lines.append(w["note"])
     return "\n".join(lines)

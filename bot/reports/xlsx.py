@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.catalog import load_catalog
 from bot.models import CheckReport
-from bot.reports import display_id, source_text, status_label, wording, worst_sections
+from bot.reports import display_id, precedent_source, status_label, wording, worst_sections
 
 FILLS = {"ok": "E6F4EA", "incomplete": "FFF4D6", "missing": "FDE2E1", "not_applicable": "EEF0F2"}
 COLUMNS = [("id", 8), ("title", 30), ("status", 11), ("section", 26), ("page", 8), ("reasons", 60),
@@ -80,7 +80,7 @@ def write(report: CheckReport, path: Path) -> Path:
             "\n".join(x.message for x in r.reasons),
             "\n".join(f"「{e.label}」{'p.' + str(e.page) + ' ' if e.page else ''}{e.text}" for e in r.evidence[:3]),
             "\n\n".join(p.text for p in r.precedents),
-            source_text(prec.source) if prec else "",
+            "\n\n".join(precedent_source(p) for p in r.precedents) if prec else "",
         ])
         row = results.max_row
         for i in range(1, len(COLUMNS) + 1):
