@@ -61,7 +61,7 @@ def test_terminal_summary_is_readable_japanese(report, flagged_ids):
     assert "指摘の多い箇所:" in text
     assert f"指摘（{len(flagged_ids)}件）" in text
     assert "[記載なし] 7 " in text  # 別添1 missing
-    assert "過去の所見（出入国在留管理庁長官 2025-09-30）" in text
+    assert "過去の所見（出入国在留管理庁長官 2025-09-30、細目" in text
     assert "(7) 担当部署" in text  # viewpoints are shown as (n)
 
 
