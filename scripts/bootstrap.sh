@@ -22,8 +22,16 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+# pip's notices about this machine's extra local indexes are noise here; errors still fail the script
+quiet() {
+  set +e
+  "$@" 2>&1 | grep -v "^WARNING: Location "
+  local rc=${PIPESTATUS[0]}
+  set -e
+  return "$rc"
+}
 if [ "$mode" = "test" ]; then
-  .venv/bin/pip install -q -e '.[test]'
+  quiet .venv/bin/pip install -q -e '.[test]'
 else
-  .venv/bin/pip install -q -e .
+  quiet .venv/bin/pip install -q -e .
 fi
