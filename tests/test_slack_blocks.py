@@ -158,7 +158,7 @@ def test_check_summary_with_every_checkpoint_flagged_stays_within_limits():
     msgs = check_summary_messages(report, "draft.docx", "key123")
     assert_message_limits(msgs)
     payload = json.dumps([b for m in msgs for b in m.blocks], ensure_ascii=False)
-    assert "不十分 86" in payload
+    assert "要修正 86" in payload
     assert "ほか 71 件" in payload  # 15 shown, the rest point at the xlsx
     buttons = [e for m in msgs for b in m.blocks if b["type"] == "actions" for e in b["elements"]]
     assert 1 <= len(buttons) <= 5

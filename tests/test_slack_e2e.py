@@ -112,7 +112,7 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
     report = engine.reports[0]
     posted = "".join(_blocks(c) for c in summary)
     s = report.summary
-    assert f"不十分 {s.incomplete}" in posted and f"未記載 {s.missing}" in posted and f"記載あり {s.ok}" in posted
+    assert f"要修正 {s.incomplete}" in posted and f"記載なし {s.missing}" in posted and f"問題なし {s.ok}" in posted
     flagged = [c for c in report.checkpoints if c.status in ("incomplete", "missing")]
     for c in flagged[:15]:
         label = f"細目{c.id}" if not c.id.startswith("V") else f"審査の観点({c.id[1:]})"

@@ -244,7 +244,7 @@ def test_pia_check_modal_upload_check_summary_and_xlsx_report(fake, bot, sender)
     assert any("チェック中" in u for u in updates) and any("チェックが終わりました" in u for u in updates)
     summary = [p for p in ok_posts(fake) if p.params.get("thread_ts") == thread]
     text = "".join(blocks_text(p) for p in summary)
-    assert "チェック結果" in text and "不十分 1" in text and "未記載 1" in text
+    assert "チェック結果" in text and "要修正 1" in text and "記載なし 1" in text
     assert "細目28" in text and "細目41" in text and "理由:" in text and "先例:" in text
 
     # the report went up with files_upload_v2 into the same thread and is a real workbook
@@ -255,7 +255,7 @@ def test_pia_check_modal_upload_check_summary_and_xlsx_report(fake, bot, sender)
     fid = (json.loads(files) if isinstance(files, str) else files)[0]["id"]
     wb = load_workbook(io.BytesIO(fake.uploads[fid]))
     cells = [str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None]
-    assert any("28" == c for c in cells) and any("未記載" in c or "missing" in c for c in cells)
+    assert any("28" == c for c in cells) and any("記載なし" in c or "missing" in c for c in cells)
 
     # downloaded with the bot token, checked from a private temp file that is gone now
     assert fake.downloads == [(meta["id"], True)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from bot.models import Answer, CheckReport, CheckResult, Citation, IndexReport, Source
+from bot.reports import status_label
 
 SECTION_TEXT_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -26,7 +27,6 @@ HEADER_TEXT_LIMIT = 150
 MAX_FLAGS_IN_SUMMARY = 15
 MAX_SECTION_BUTTONS = 5
 
-STATUS_LABEL = {"ok": "記載あり", "incomplete": "不十分", "missing": "未記載", "not_applicable": "該当なし"}
 STATUS_ICON = {"ok": ":white_check_mark:", "incomplete": ":warning:", "missing": ":x:", "not_applicable": ":heavy_minus_sign:"}
 KIND_LABEL = {"review_sheet": "審査書", "minutes": "議事録", "guideline": "指針", "catalog": "確認事項一覧", "other": "資料"}
 
@@ -378,7 +378,7 @@ def _result_heading(c: CheckResult) -> str:
     where = escape(c.section) if c.section else ""
     page = f"（p.{c.page}）" if c.page else ""
     return (f"{STATUS_ICON.get(c.status, '')} *{checkpoint_label(c.id)}* {escape(title)}"
-            f"{' — ' + where if where else ''}{page} : {STATUS_LABEL.get(c.status, c.status)}")
+            f"{' — ' + where if where else ''}{page} : {status_label(c.status)}")
 
 
 def _result_blocks(c: CheckResult, *, evidence: bool, max_precedents: int) -> list[dict]:
@@ -397,8 +397,8 @@ def _result_blocks(c: CheckResult, *, evidence: bool, max_precedents: int) -> li
 
 def summary_counts_line(report: CheckReport) -> str:
     s = report.summary
-    return (f"{STATUS_ICON['ok']} 記載あり {s.ok}　{STATUS_ICON['incomplete']} 不十分 {s.incomplete}　"
-            f"{STATUS_ICON['missing']} 未記載 {s.missing}　{STATUS_ICON['not_applicable']} 該当なし {s.not_applicable}")
+    return "　".join(f"{STATUS_ICON[k]} {status_label(k)} {getattr(s, k)}"
+                    for k in ("ok", "incomplete", "missing", "not_applicable"))
 
 
 def check_summary_messages(report: CheckReport, name: str, report_key: str) -> list[SlackMessage]:
@@ -422,7 +422,8 @@ def check_summary_messages(report: CheckReport, name: str, report_key: str) -> l
             blocks.append(context(f"ほか {len(flags) - MAX_FLAGS_IN_SUMMARY} 件は添付の Excel（全結果）を参照してください。"))
     blocks.append(context("チェックは機械的な目安です。判定理由と先例を確かめたうえで修正してください。"
                           "アップロードされた評価書は保存・索引化されません。"))
-    fallback = f"チェック結果: {name} — 不十分 {report.summary.incomplete} 件、未記載 {report.summary.missing} 件"
+    fallback = (f"チェック結果: {name} — {status_label('incomplete')} {report.summary.incomplete} 件、"
+                f"{status_label('missing')} {report.summary.missing} 件")
     return paginate(blocks, fallback=fallback)
 
 

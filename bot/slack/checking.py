@@ -13,7 +13,7 @@ from bot.models import CheckReport, IndexReport
 from bot.slack.blocks import check_summary_messages, error_message, index_messages, notice
 from bot.slack.files import INDEXABLE, SlackFile, fetch, safe_name, scratch_dir
 from bot.slack.progress import Conversation
-from bot.slack.report_file import write_report_xlsx
+from bot.reports import write_report
 from bot.slack.runtime import BotServices, user_message
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def check_file(services: BotServices, conv: Conversation, slack_file: SlackFile,
         conv.post(check_summary_messages(report, name, key))
         try:
             xlsx = workdir / "report.xlsx"
-            write_report_xlsx(report, xlsx)
+            write_report(report, "xlsx", xlsx)
             conv.upload(xlsx, filename=f"{Path(name).stem}_チェック結果.xlsx", title=f"チェック結果（全項目）: {name}",
                         comment="全項目のチェック結果（Excel）です。")
         except Exception as e:  # noqa: BLE001
