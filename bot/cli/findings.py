@@ -42,8 +42,8 @@ def human(query: str, hits) -> str:
     lines = [f"「{query}」に近い過去の所見 {len(hits)} 件"]
     for n, h in enumerate(hits, 1):
         src = "、".join(x for x in [h.source.agency, h.source.title, h.source.date] if x)
-        cps = "・".join(h.checkpoints)
+        about = f"細目 {'・'.join(h.checkpoints)}" if h.checkpoints else "総評・審査記載事項"
         lines.append("")
-        lines.append(f"{n}. 細目 {cps}｜{h.result or '-'}｜{src}")
+        lines.append(f"{n}. {about}｜{h.result or '-'}｜{src}")
         lines.append(h.text)
     return "\n".join(lines)
