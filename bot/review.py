@@ -123,6 +123,7 @@ def precedent_topics(engine) -> dict[str, tuple[str, str]]:
         log.warning("no past findings for the review topics: %s", e)
         return {}
     best: dict[str, tuple[int, str, str]] = {}
+    catalog = engine.catalog
     for r in records:
         found = finding_topic(r.text)
         if not found or not r.checkpoints:
@@ -133,9 +134,24 @@ def precedent_topics(engine) -> dict[str, tuple[str, str]]:
             continue
         for cid in r.checkpoints:
             rank = len(r.checkpoints)
-            if cid not in best or rank < best[cid][0]:
+            if (cid not in best or rank < best[cid][0]) and _topic_fits(topic, catalog, cid):
                 best[cid] = (rank, topic, connector)
     return {cid: (t, c) for cid, (_, t, c) in best.items()}
+
+
+def _topic_fits(topic: str, catalog, cid: str) -> bool:
+    """A past finding's opening serves as a topic only if it speaks of the checkpoint's own subject.
+
+    Some findings open with their content instead (「誤字脱字・表記揺れについて、」 for checkpoint 73): reused for
+    another draft that would put the old body's facts into the new sheet, so the checkpoint's title is used instead."""
+    from bot.tokenize import tokenize
+
+    item = catalog.checkpoint(cid) or catalog.viewpoint(cid)
+    if item is None:
+        return True
+    own = set(tokenize(" ".join([item.title, item.text, *getattr(item, "fields", []), *item.aliases])))
+    words = [t for t in tokenize(topic) if len(t) > 1]
+    return bool(words) and len([t for t in words if t in own]) / len(words) >= 0.5
 
 
 def answer_text(res: CheckResult | None, fields: list[DraftField]) -> str:
