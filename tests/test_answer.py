@@ -17,10 +17,9 @@ USB_Q = "USBメモリへのコピーを防ぐ対策はどこに書く？"
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pia_answer")
-    make_engine(d).index([])
-    return d
+def data_dir(seed_settings):
+    """The session's data dir with the bundled knowledge indexed (conftest.py); these tests only read it."""
+    return seed_settings.pia_data_dir
 
 
 @pytest.fixture(scope="module")

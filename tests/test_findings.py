@@ -13,10 +13,9 @@ from seed_util import make_engine, seed_finding_paragraphs
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("pia_findings")
-    make_engine(d).index([])
-    return d
+def data_dir(seed_settings):
+    """The session's data dir with the bundled knowledge indexed (conftest.py); these tests only read it."""
+    return seed_settings.pia_data_dir
 
 
 @pytest.fixture(scope="module")
