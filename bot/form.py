@@ -24,7 +24,8 @@ _NODE_KEYS = {
 
 
 def parse_condition(cond: str) -> tuple[str, str, bool]:
-    """'ii_4_umu=委託しない' -> ('ii_4_umu', '委託しない', False); 'ii_5_umu!=移転を行っている' -> (…, True)."""
+    """'ii_4_umu=委託しない' -> ('ii_4_umu', '委託しない', False); 'ii_5_umu!=移転を行っている' -> (…, True).
+    A condition `a=x&b=y` (na_when) holds when all its parts do; split it on "&" before parsing."""
     field_id, _, option = cond.partition("=")
     negated = field_id.endswith("!")
     return field_id.rstrip("!").strip(), option.strip(), negated
@@ -137,7 +138,7 @@ def _flatten(node: dict, parent: FormFieldSpec | None, out: list[FormFieldSpec])
         repeat=node.get("repeat"),
         not_applicable_when=list(node.get("na_when", [])),
         required_when=list(node.get("required_when", [])),
-        depends_on=sorted({parse_condition(c)[0] for c in conds}),
+        depends_on=sorted({parse_condition(part)[0] for c in conds for part in c.split("&")}),
         checkpoints=[str(c) for c in node.get("checkpoints", [])],
         optional=bool(node.get("optional", False)),
         none_ok=bool(node.get("none_ok", False)),

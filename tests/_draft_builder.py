@@ -167,8 +167,9 @@ def heading(spec) -> str:
 
 
 def build_lines(overrides: dict | None = None, drop: set[str] | None = None, layout: str = "table",
-                extra_entrustments: int = 0) -> list[str]:
-    """Lines of a complete draft (one file, one 委託事項 unless extra_entrustments)."""
+                extra_entrustments: int = 0, extra_recipients: int = 0) -> list[str]:
+    """Lines of a complete draft (one file, one 委託事項 and one 提供先 unless extra_entrustments / extra_recipients).
+    An override keyed "<field id>#<n>" applies to instance n of a repeated block only (提供先2: "ii_5_p2#2")."""
     form = load_form()
     overrides = overrides or {}
     drop = set(drop or ())
@@ -187,7 +188,7 @@ def build_lines(overrides: dict | None = None, drop: set[str] | None = None, lay
     def emit(spec, i, instance=None):
         if spec.id in dropped_ids or spec.virtual:
             return
-        value = overrides.get(spec.id, default_value(spec, i))
+        value = overrides.get(f"{spec.id}#{instance or 1}", overrides.get(spec.id, default_value(spec, i)))
         if "{n}" in spec.label:
             head = spec.label.replace("{n}", str(instance or 1))
             text = overrides.get(spec.id, "")
@@ -208,11 +209,20 @@ def build_lines(overrides: dict | None = None, drop: set[str] | None = None, lay
             else:
                 lines.append(f"| {head} | {text.replace(chr(9), ' ')} |")
 
+    recipients = {"ii_5_prov"} | {d.id for d in form.descendants("ii_5_prov")}
     i = 0
     for spec in form:
         if any(a.repeat == "entrustment" for a in form.ancestors(spec.id)) or spec.repeat == "entrustment":
             continue
         i += 1
+        if spec.id in recipients and spec.id != "ii_5_prov":
+            continue
+        if spec.id == "ii_5_prov":
+            block = [spec] + form.descendants(spec.id)
+            for n in range(1, 2 + extra_recipients):
+                for j, s in enumerate(block):
+                    emit(s, i + j, instance=n)
+            continue
         emit(spec, i)
         if spec.id == "ii_4_umu" and "ii_4_item" not in dropped_ids:
             for n in range(1, 2 + extra_entrustments):
@@ -239,3 +249,18 @@ def with_second_file(lines: list[str], replace: dict[str, str]) -> list[str]:
         return out
 
     return lines[:iii] + again(lines[ii:iii]) + lines[iii:iv] + again(lines[iii:iv]) + lines[iv:]
+
+
+def two_files(first: dict | None = None, second: dict | None = None, drop_first: set[str] | None = None,
+              drop_second: set[str] | None = None) -> list[str]:
+    """A draft with two 特定個人情報ファイル: Ⅱ(1) Ⅱ(2) Ⅲ(1) Ⅲ(2), each file built with its own overrides and drops
+    (the second file is named 附票ファイル unless its overrides say otherwise). Ⅰ and Ⅳ–Ⅵ come from the first."""
+    second = {"ii_1": "附票ファイル", "iii_1": "附票ファイル", **(second or {})}
+    a = build_lines(overrides=first, drop=drop_first)
+    b = build_lines(overrides=second, drop=drop_second)
+
+    def cut(lines):
+        return tuple(next(i for i, ln in enumerate(lines) if ln.startswith(h)) for h in ("Ⅱ ", "Ⅲ ", "Ⅳ "))
+
+    (ii, iii, iv), (ii2, iii2, iv2) = cut(a), cut(b)
+    return a[:iii] + b[ii2:iii2] + a[iii:iv] + b[iii2:iv2] + a[iv:]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _draft_builder import build_lines, build_text, with_second_file
+from _draft_builder import build_lines, build_text, two_files, with_second_file
 
 from bot.checker import check_draft
 from bot.form import load_form
@@ -195,6 +195,60 @@ def test_each_file_is_checked_on_its_own(tmp_path, engine):
     results = {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
     assert flagged(results) == {"28"}
     assert "Ⅲ ファイル2 2. リスク3" in results["28"].reasons[0].message
+
+
+@pytest.fixture
+def check_lines(tmp_path, engine):
+    n = [0]
+
+    def run(lines: list[str]):
+        n[0] += 1
+        p = tmp_path / f"lines{n[0]}.txt"
+        p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
+
+    return run
+
+
+def test_rules_between_ii_and_iii_pair_each_file_with_its_own(check_lines):
+    # file 1 entrusts and provides, file 2 does neither: Ⅲ(2) 4./5. ticked 委託しない / 提供・移転しない is right
+    second = {"ii_4_umu": "委託しない", "iii_4": ["委託しない"], "ii_5_umu": ["行っていない"],
+              "iii_5": ["提供・移転しない"]}
+    drop = {"ii_4_item", "ii_5_prov"} | children("iii_4") | children("iii_5")
+    results = check_lines(two_files(second=second, drop_second=drop))
+    assert not flagged(results), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
+    assert {results[str(n)].status for n in range(41, 49)} == {"ok"}
+    # the other way round (file 1 does neither, file 2 does both and fills Ⅲ(2)): still nothing to say
+    results = check_lines(two_files(first=second, drop_first=drop))
+    assert not flagged(results), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
+    # but a file that entrusts while its own Ⅲ 4. says 委託しない is told, and the reason quotes that file's fields
+    bad = {"iii_4": ["委託しない"], "iii_5": ["提供・移転しない"], "ii_5_p6": ["紙"]}
+    results = check_lines(two_files(second=bad, drop_second=children("iii_4") | children("iii_5")))
+    assert flagged(results) == {str(n) for n in range(41, 54)}
+    assert all("inconsistent" in codes(results, str(n)) for n in range(41, 54))
+
+
+def test_network_connection_over_several_files(check_lines):
+    # Ⅰ 6. 実施する: one file connected and filled is enough; the other may tick 接続しない and leave Ⅲ 6. blank
+    second = {"iii_6": ["接続しない（入手）", "接続しない（提供）"]}
+    results = check_lines(two_files(second=second, drop_second=children("iii_6")))
+    assert not flagged(results), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
+    assert {results[str(n)].status for n in range(54, 62)} == {"ok"}
+    # no file connects: inconsistent with Ⅰ 6.
+    results = check_lines(two_files(first=second, second=second, drop_first=children("iii_6"),
+                                    drop_second=children("iii_6")))
+    assert flagged(results) == {str(n) for n in range(54, 62)}
+    assert all("inconsistent" in codes(results, str(n)) for n in range(54, 62))
+
+
+def test_atena_measure_over_several_files(check_lines):
+    # Ⅰ 2. ③ 宛名システム等: one file's concrete measure is enough; another file's 該当なし with its reason is right
+    second = {"iii_3_r1_a": "該当なし（この帳票ファイルは宛名システムと接続せず、住所は担当者が台帳で確認する。）"}
+    results = check_lines(two_files(second=second))
+    assert not flagged(results), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
+    # no file gives a measure
+    results = check_lines(two_files(first=second, second=second))
+    assert flagged(results) == {"32"} and "inconsistent" in codes(results, "32")
 
 
 def test_missing_fields_and_sections(check):

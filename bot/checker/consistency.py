@@ -46,52 +46,61 @@ def consistency_findings(view: DraftView) -> dict[str, list[Finding]]:
         for cid in ids:
             out.setdefault(cid, []).append(Finding(r, ev))
 
-    # Ⅰ 6. ① 実施する ⇒ Ⅲ 6. is filled in (not 接続しない for both directions)
+    # Ⅰ 6. ① 実施する ⇒ Ⅲ 6. is filled in: the work connects through at least one of its files. A file whose Ⅲ 6.
+    # ticks 接続しない in both directions is legitimately out of it (form.yaml na_when); only when no file connects is
+    # it a contradiction.
     linkage = view.get("i_6_1")
-    for iii6 in view.all("iii_6"):
-        if _chose(linkage, "実施する") and _ticked(iii6, "接続しない（入手）") and _ticked(iii6, "接続しない（提供）"):
-            add([str(n) for n in range(54, 62)], "network_connection", [linkage, iii6])
+    iii6 = view.all("iii_6")
+    if _chose(linkage, "実施する") and iii6:
+        closed = [f for f in iii6 if _ticked(f, "接続しない（入手）") and _ticked(f, "接続しない（提供）")]
+        if len(closed) == len(iii6):
+            add([str(n) for n in range(54, 62)], "network_connection", [linkage, *closed])
 
-    # Ⅰ 2. ③ 宛名システム等 ⇒ Ⅲ 3. リスク1 宛名システム等における措置の内容
+    # Ⅰ 2. ③ 宛名システム等 ⇒ Ⅲ 3. リスク1 宛名システム等における措置の内容, in at least one file (a file that does not
+    # use the 宛名システム may say 該当なし with its reason)
     atena = [f for f in view.all("i_2_3") if _ticked(f, "宛名システム等")]
     if atena:
-        for measure in view.all("iii_3_r1_a") or [None]:
-            if not _answered(measure):
-                add(["32"], "atena_checked", [atena[0], measure])
+        measures = view.all("iii_3_r1_a")
+        if not any(_answered(m) for m in measures):
+            add(["32"], "atena_checked", [atena[0], *(measures or [None])])
 
-    # Ⅱ 4. 委託する ⇒ 委託事項 ①–⑥ and Ⅲ 4.; 再委託する ⇒ Ⅲ 4. 再委託 is not 再委託していない
+    # Ⅱ 4. 委託する ⇒ 委託事項 ①–⑥ and Ⅲ 4. of the same file; 再委託する ⇒ that file's Ⅲ 4. 再委託 is not 再委託していない
     for umu in view.all("ii_4_umu"):
         if not _chose(umu, "委託する"):
             continue
-        if not any(view.found(fid) for fid in ("ii_4_1", "ii_4_2", "ii_4_5", "ii_4_6")):
+        fno = view.file_of(umu)
+        if not any(view.in_file(fid, fno) for fid in ("ii_4_1", "ii_4_2", "ii_4_5", "ii_4_6")):
             add(["16", "17"], "entrust_but_none", [umu], detail=text("entrust_no_items"))
-        for iii4 in view.all("iii_4"):
+        for iii4 in view.in_file("iii_4", fno):
             if _ticked(iii4, "委託しない"):
                 add([str(n) for n in range(41, 49)], "entrust_but_none", [umu, iii4], detail=text("entrust_iii_says_none"))
-    subcontracting = [f for f in view.all("ii_4_7") if _chose(f, "再委託する")]
-    if subcontracting:
-        for sub in view.all("iii_4_sub_c"):
+    for sub_choice in view.all("ii_4_7"):
+        if not _chose(sub_choice, "再委託する"):
+            continue
+        for sub in view.in_file("iii_4_sub_c", view.file_of(sub_choice)):
             if _chose(sub, "再委託していない"):
-                add(["47"], "subcontract_but_not", [subcontracting[0], sub])
+                add(["47"], "subcontract_but_not", [sub_choice, sub])
 
-    # Ⅱ 5. 提供・移転を行っている ⇒ 提供先/移転先 blocks, and Ⅲ 5. unless everything goes through the network system
+    # Ⅱ 5. 提供・移転を行っている ⇒ 提供先/移転先 blocks, and Ⅲ 5. of the same file unless everything goes through the
+    # network system
     for umu in view.all("ii_5_umu"):
+        fno = view.file_of(umu)
         for option, block, cid, who in (("提供を行っている", "ii_5_p2", "19", "提供先"), ("移転を行っている", "ii_5_m2", "20", "移転先")):
             prefix = block[:-1]
-            if _ticked(umu, option) and not any(view.found(f"{prefix}{i}") for i in range(1, 8)):
+            if _ticked(umu, option) and not any(view.in_file(f"{prefix}{i}", fno) for i in range(1, 8)):
                 add([cid], "provide_no_recipients", [umu], what=option, who=who)
         if _ticked(umu, "提供を行っている") or _ticked(umu, "移転を行っている"):
             blocks = [fid for fid, opt in (("ii_5_p6", "提供を行っている"), ("ii_5_m6", "移転を行っている")) if _ticked(umu, opt)]
-            methods = [c for fid in blocks for f in view.all(fid) for c in f.checks]
+            methods = [c for fid in blocks for f in view.in_file(fid, fno) for c in f.checks]
             only_network = bool(methods) and all(option_key(m) == option_key(NETWORK) for m in methods)
-            for iii5 in view.all("iii_5"):
+            for iii5 in view.in_file("iii_5", fno):
                 if _ticked(iii5, "提供・移転しない") and not only_network:
                     add([str(n) for n in range(49, 54)], "provide_but_iii_none", [umu, iii5])
 
-    # Ⅱ 6. ② 定められていない needs a reason
+    # Ⅱ 6. ② 定められていない needs a reason (in the same file)
     for period in view.all("ii_6_2_period"):
         if _chose(period, "定められていない"):
-            valid = view.get("ii_6_2_valid")
+            valid = next(iter(view.in_file("ii_6_2_valid", view.file_of(period))), None)
             if not _answered(valid):
                 add(["22"], "period_reason", [period, valid])
     return out

@@ -32,6 +32,15 @@ def option_key(text: str) -> str:
     return key(light_normalize(text or ""))
 
 
+_FILE_NUMBERING_RE = re.compile(r"^\s*(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\s*[.．、]|[①-⑩])\s*")
+
+
+def _file_name_key(value: str) -> str:
+    """The name of a 特定個人情報ファイル without its numbering ((1) 生活保護ファイル -> 生活保護ファイル)."""
+    first = (value or "").strip().split("\n")[0]
+    return option_key(_FILE_NUMBERING_RE.sub("", light_normalize(first)))
+
+
 class DraftView:
     def __init__(self, fields: list[DraftField], form: Form):
         self.form = form
@@ -40,6 +49,36 @@ class DraftView:
         for f in fields:
             if f.field_id:
                 self.by_id.setdefault(f.field_id, []).append(f)
+        self.iii_files = self._pair_files()
+
+    # ------------------------------------------------------------------ files
+    def _pair_files(self) -> dict[int, int]:
+        """Which file of Ⅱ each file of Ⅲ is about: by the 特定個人情報ファイル名 of Ⅱ 1. and Ⅲ 1. when every Ⅲ
+        file names a distinct Ⅱ file, else by order (the n-th Ⅲ is about the n-th Ⅱ)."""
+        ii = {scope_of(f.path).get("ファイル", 1): _file_name_key(f.value) for f in self.all("ii_1")}
+        iii = {scope_of(f.path).get("ファイル", 1): _file_name_key(f.value) for f in self.all("iii_1")}
+        out: dict[int, int] = {}
+        for n, name in iii.items():
+            match = [m for m, other in ii.items() if name and other and (name == other)]
+            if len(match) != 1:
+                return {}
+            out[n] = match[0]
+        return out if len(set(out.values())) == len(out) else {}
+
+    def scope(self, f: DraftField) -> Scope:
+        """The instance of a field, its file numbered as in Ⅱ (a Ⅲ file is paired with its Ⅱ file)."""
+        s = scope_of(f.path)
+        if f.path and f.path[0] == "Ⅲ" and self.iii_files:
+            s["ファイル"] = self.iii_files.get(s["ファイル"], s["ファイル"])
+        return s
+
+    def file_of(self, f: DraftField | None) -> int | None:
+        """The file (numbered as in Ⅱ) a field of Ⅱ or Ⅲ belongs to; None outside Ⅱ/Ⅲ."""
+        return None if f is None else self.scope(f).get("ファイル")
+
+    def in_file(self, field_id: str, n: int | None) -> list[DraftField]:
+        """The instances of a field in one file (every instance when n is None)."""
+        return [f for f in self.all(field_id) if n is None or self.file_of(f) in (None, n)]
 
     def found(self, field_id: str) -> bool:
         return field_id in self.by_id
@@ -49,7 +88,7 @@ class DraftView:
 
     def get(self, field_id: str, scope: Scope | None = None) -> DraftField | None:
         for f in self.by_id.get(field_id, []):
-            if scope is None or compatible(scope_of(f.path), scope):
+            if scope is None or compatible(self.scope(f), scope):
                 return f
         return None
 
@@ -67,17 +106,25 @@ class DraftView:
                 ids += [block.id] + [d.id for d in self.form.descendants(block.id)]
             for i in ids:
                 for f in self.by_id.get(i, []):
-                    s = {k: v for k, v in scope_of(f.path).items() if k in kinds}
+                    s = {k: v for k, v in self.scope(f).items() if k in kinds}
                     if s not in out:
                         out.append(s)
         return out or [{}]
 
     def holds(self, cond: str, scope: Scope | None = None) -> DraftField | None:
-        """The field that makes `<field id>=<option>` true in this scope (its choice or a ticked box), else None."""
+        """The field that makes `<field id>=<option>` true in this scope (its choice or a ticked box), else None.
+        `a=x&b=y` holds when every part does (the field of the last part is returned)."""
+        if "&" in cond:
+            found = None
+            for part in cond.split("&"):
+                found = self.holds(part, scope)
+                if found is None:
+                    return None
+            return found
         field_id, option, negated = parse_condition(cond)
         want = option_key(option)
         for f in self.by_id.get(field_id, []):
-            if scope is not None and not compatible(scope_of(f.path), scope):
+            if scope is not None and not compatible(self.scope(f), scope):
                 continue
             chosen = bool(f.choice and option_key(f.choice) == want) or any(option_key(c) == want for c in f.checks)
             answered = bool(f.choice or f.checks)
