@@ -92,6 +92,55 @@ def test_short_or_wordy_but_concrete_answers_pass(check, value):
     assert flagged(results) == set(), results["28"].reasons
 
 
+@pytest.mark.parametrize("value", [
+    "照会結果の一覧は、氏名と住所の項目だけを画面に表示し、個人番号の欄は非表示とする。",
+    "窓口端末からは対象世帯のデータのみを抽出でき、それ以外の世帯は検索結果に出力されない。",
+    "帳票の写しを作ることは禁止し、作業は原本のファイル上でのみ行う。",
+    "通知書を印刷する際は、送付先の一覧に限り、個人番号の列を除いて印刷する。",
+])
+def test_short_answers_naming_an_action_on_a_concrete_object_pass(check, value):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == set(), results["28"].reasons
+
+
+@pytest.mark.parametrize("value", [
+    "規程に従い厳正に取り扱う。",
+    "情報は常に最新の状態に保つよう努める。",
+    "データを適切に管理する。",
+    "ファイルの取扱いに注意する。",
+])
+def test_generic_only_answers_stay_vague(check, value):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == {"28"} and "vague" in codes(results, "28"), results["28"].reasons
+
+
+@pytest.mark.parametrize("value", [
+    "年○回、担当者が操作ログを点検する。",
+    "住民記録システム運用要領第×条に定める手順で照合する。",
+    "毎年＊月に担当職員が本人確認書類の写しを照合する。",
+    "情報政策課と○課の職員が操作ログを毎月点検する。",
+])
+def test_a_single_mark_standing_for_an_unknown_value_is_a_placeholder(check, value):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == {"28"} and "placeholder" in codes(results, "28"), results["28"].reasons
+
+
+@pytest.mark.parametrize("value", [
+    "○ 担当職員が毎月操作ログを点検する。\n○ 端末は施錠できる保管庫で管理する。",
+    "[○] 本人確認書類を窓口で照合し、確認結果を受付台帳に記録する。",
+])
+def test_a_mark_used_as_a_bullet_or_tick_is_not_a_placeholder(check, value):
+    results, _ = check(overrides={"iii_2_r3_b": value})
+    assert flagged(results) == set(), results["28"].reasons
+
+
+def test_a_tick_alone_is_not_a_placeholder():
+    from bot.checker.text_rules import placeholder_token
+
+    assert placeholder_token("○") is None and placeholder_token("[○] 紙 [ ] 電子メール") is None
+    assert placeholder_token("規則第○条に定める") == "第○条"
+
+
 def test_none_answers(check):
     # その他のリスク: 特になし is a full answer; elsewhere 該当なし needs a reason, and with one it does not apply
     results, _ = check(overrides={"iii_2_other": "特になし", "iii_2_r3_b": "該当なし"})
@@ -249,6 +298,31 @@ def test_atena_measure_over_several_files(check_lines):
     # no file gives a measure
     results = check_lines(two_files(first=second, second=second))
     assert flagged(results) == {"32"} and "inconsistent" in codes(results, "32")
+
+
+def test_each_recipient_is_judged_on_its_own(check):
+    # a good 提供先1 ② must not hide a 提供先2 ② that is only the legal-basis boilerplate, or empty
+    boiler = "法律で定められた事務の遂行に必要な限度で利用される。"
+    results, _ = check(extra_recipients=1, overrides={"ii_5_p2#2": boiler})
+    assert flagged(results) == {"19"} and "vague" in codes(results, "19"), results["19"].reasons
+    assert "提供先2" in results["19"].reasons[0].message
+    assert results["19"].evidence[0].text == boiler
+    results, _ = check(extra_recipients=1, overrides={"ii_5_p2#2": ""})
+    assert flagged(results) == {"19"} and "提供先2" in results["19"].reasons[0].message
+    # both recipients concrete: nothing to say
+    results, _ = check(extra_recipients=1, overrides={"ii_5_p2#2": "国民年金保険料の免除の審査において、対象者の所得を確認するため"})
+    assert not flagged(results), results["19"].reasons
+
+
+def test_iii_files_are_paired_with_ii_files_by_name(check_lines):
+    # Ⅲ written for the second file first: its 委託しない belongs to the file that does not entrust
+    second = {"ii_4_umu": "委託しない", "iii_4": ["委託しない"]}
+    lines = two_files(second=second, drop_second={"ii_4_item"} | children("iii_4"))
+    iii = [i for i, ln in enumerate(lines) if ln.startswith("Ⅲ ")]
+    iv = next(i for i, ln in enumerate(lines) if ln.startswith("Ⅳ "))
+    swapped = lines[: iii[0]] + lines[iii[1]: iv] + lines[iii[0]: iii[1]] + lines[iv:]
+    results = check_lines(swapped)
+    assert not flagged(results), {c: [x.message for x in results[c].reasons] for c in flagged(results)}
 
 
 def test_missing_fields_and_sections(check):

@@ -28,6 +28,7 @@ class Vocabulary:
     generic: list[re.Pattern]
     kinds: dict[str, tuple[str, tuple[str, ...], str]]  # kind -> (display name, words, short name)
     nouns: tuple[str, ...]
+    ignore: tuple[str, ...]
     min_kinds: int
     min_chars_with_who: int
     risk_choices: list[re.Pattern]
@@ -48,6 +49,7 @@ def vocabulary() -> Vocabulary:
         kinds={k: (v["name"], tuple(normalize(w) for w in v["words"]), v.get("short", v["name"]))
                for k, v in data["measure_kinds"].items()},
         nouns=tuple(normalize(str(w)) for w in data["measure_nouns"]),
+        ignore=tuple(normalize(str(w)) for w in data.get("measure_ignore") or []),
         min_kinds=int(data.get("min_kinds", 2)),
         min_chars_with_who=int(data.get("min_chars_with_who", 15)),
         risk_choices=[re.compile(p) for p in data["risk_remaining_choices"]],
@@ -128,6 +130,8 @@ class MeasureProfile:
 def measure_profile(text: str) -> MeasureProfile:
     s = normalize(text or "")
     voc = vocabulary()
+    for w in voc.ignore:
+        s = s.replace(w, " ")
     prof = MeasureProfile()
     for kind, (_, words, _) in voc.kinds.items():
         if any(w in s for w in words):
