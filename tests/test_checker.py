@@ -189,6 +189,18 @@ def test_no_entrustment_makes_entrustment_checkpoints_not_applicable(check):
     assert {results[c].status for c in ["16", "17", "18"] + [str(n) for n in range(41, 49)]} == {"not_applicable"}
 
 
+def test_whole_file_entrusted_but_fewer_people(check):
+    # ② 特定個人情報ファイルの全体 while its 対象となる本人の数 differs from the file's own (Ⅱ 2. ②): a contradiction
+    results, _ = check(overrides={"ii_4_2": "特定個人情報ファイルの全体", "ii_4_2_count": "1万人未満"})
+    assert flagged(results) == {"16"} and "inconsistent" in codes(results, "16"), results["16"].reasons
+    assert any(e.text == "1万人未満" for e in results["16"].evidence)
+    # a part of the file with fewer people, or the whole file with the file's own number: nothing to say
+    results, _ = check(overrides={"ii_4_2": "特定個人情報ファイルの一部", "ii_4_2_count": "1万人未満"})
+    assert not flagged(results), results["16"].reasons
+    results, _ = check(overrides={"ii_4_2": "特定個人情報ファイルの全体"})
+    assert not flagged(results), results["16"].reasons
+
+
 def test_entrustment_said_and_denied(check):
     results, _ = check(overrides={"iii_4": ["委託しない"]}, drop=children("iii_4"))
     assert flagged(results) == {str(n) for n in range(41, 49)}

@@ -74,6 +74,15 @@ def consistency_findings(view: DraftView) -> dict[str, list[Finding]]:
         for iii4 in view.in_file("iii_4", fno):
             if _ticked(iii4, "委託しない"):
                 add([str(n) for n in range(41, 49)], "entrust_but_none", [umu, iii4], detail=text("entrust_iii_says_none"))
+    # ② 特定個人情報ファイルの全体 ⇒ its 対象となる本人の数 is the file's own (Ⅱ 2. ② of the same file)
+    for whole in view.all("ii_4_2"):
+        if not _chose(whole, "特定個人情報ファイルの全体"):
+            continue
+        scope = view.scope(whole)
+        count = view.get("ii_4_2_count", scope)
+        own = view.get("ii_2_2", {"ファイル": scope.get("ファイル", 1)})
+        if count and own and count.choice and own.choice and option_key(count.choice) != option_key(own.choice):
+            add(["16"], "entrust_whole_subset", [whole, count, own], count=count.choice, own=own.choice)
     for sub_choice in view.all("ii_4_7"):
         if not _chose(sub_choice, "再委託する"):
             continue

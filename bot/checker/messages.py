@@ -30,6 +30,7 @@ CODES = {
     "atena_checked": "inconsistent",
     "entrust_but_none": "inconsistent",
     "subcontract_but_not": "inconsistent",
+    "entrust_whole_subset": "inconsistent",
     "provide_but_iii_none": "inconsistent",
     "provide_no_recipients": "inconsistent",
     "period_reason": "inconsistent",
