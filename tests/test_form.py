@@ -76,12 +76,15 @@ def test_labels_unique_within_their_parent():
 
 def test_every_dependency_refers_to_existing_fields_and_options():
     for f in FORM:
-        for cond in f.not_applicable_when + f.required_when:
+        conds = [part for cond in f.not_applicable_when + f.required_when for part in cond.split("&")]
+        for cond in conds:
             field_id, option, _ = parse_condition(cond)
             assert FORM.has(field_id), (f.id, cond)
             target = FORM.get(field_id)
             assert option in target.options, (f.id, cond, target.options)
-        assert set(f.depends_on) == {parse_condition(c)[0] for c in f.not_applicable_when + f.required_when}
+        assert set(f.depends_on) == {parse_condition(c)[0] for c in conds}
+    # a conjunction: Ⅲ 6. is out only when neither direction connects
+    assert "iii_6=接続しない（入手）&iii_6=接続しない（提供）" in FORM.na_conditions("iii_6_other")
 
 
 def test_repeated_blocks_and_dependencies_of_the_rules():
