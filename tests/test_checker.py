@@ -194,6 +194,7 @@ def test_whole_file_entrusted_but_fewer_people(check):
     results, _ = check(overrides={"ii_4_2": "特定個人情報ファイルの全体", "ii_4_2_count": "1万人未満"})
     assert flagged(results) == {"16"} and "inconsistent" in codes(results, "16"), results["16"].reasons
     assert any(e.text == "1万人未満" for e in results["16"].evidence)
+    assert "Ⅱ 4. 委託事項1 ②" in results["16"].reasons[0].message
     # a part of the file with fewer people, or the whole file with the file's own number: nothing to say
     results, _ = check(overrides={"ii_4_2": "特定個人情報ファイルの一部", "ii_4_2_count": "1万人未満"})
     assert not flagged(results), results["16"].reasons

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.checker.draft_view import DraftView, option_key
 from bot.checker.messages import reason, text
-from bot.checker.rules import evidence
+from bot.checker.rules import evidence, where
 from bot.checker.text_rules import judge_text
 from bot.models import DraftField, Evidence, Reason
 
@@ -82,7 +82,8 @@ def consistency_findings(view: DraftView) -> dict[str, list[Finding]]:
         count = view.get("ii_4_2_count", scope)
         own = view.get("ii_2_2", {"ファイル": scope.get("ファイル", 1)})
         if count and own and count.choice and own.choice and option_key(count.choice) != option_key(own.choice):
-            add(["16"], "entrust_whole_subset", [whole, count, own], count=count.choice, own=own.choice)
+            add(["16"], "entrust_whole_subset", [whole, count, own], where=where(whole.path), count=count.choice,
+                own=own.choice)
     for sub_choice in view.all("ii_4_7"):
         if not _chose(sub_choice, "再委託する"):
             continue
