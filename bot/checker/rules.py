@@ -4,6 +4,8 @@ in every instance of a repeated block, plus the consistency rules between the fo
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from bot.checker.draft_view import DraftView, Scope, excerpt, option_key
@@ -68,9 +70,15 @@ def instance_path(path: list[str], scope: Scope) -> list[str]:
     return out
 
 
+_INSTANCE = re.compile(r"^(?:ファイル|委託事項|提供先|移転先|システム)\d+$")
+
+
 def evidence(f: DraftField, label: str | None = None) -> Evidence:
+    """The field quoted as evidence; a field of a repeated block names its instance (委託事項2 …)."""
     text = f.value or f.choice or "、".join(f.checks) or "（空欄）"
-    return Evidence(label=label or f.label, text=excerpt(text), page=f.page)
+    instance = " ".join(seg for seg in f.path if _INSTANCE.match(seg))
+    label = label or f.label
+    return Evidence(label=f"{instance} {label}" if instance else label, text=excerpt(text), page=f.page)
 
 
 class CheckpointRules:
