@@ -451,3 +451,30 @@ def test_flag_quality_on_the_sample_drafts(engine):
         assert f.traps_violated == 0, f
     assert score.ok
     assert len(score.drafts) >= 20
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # readiness of others, a check "as needed", cooperation and a promise: no criterion, document or check named
+        "業者の決定に際しては、個人情報の保護体制が十分に整備された事業者を選ぶこととしている。"
+        "契約期間中も、必要に応じて状況を確認し、不備があれば是正を求める。加えて、受託者と緊密な連携を図り、委託元としての責任を果たしていく。",
+    ],
+)
+def test_promises_without_a_measure_are_vague(answer):
+    from bot.checker.text_rules import judge_text
+
+    assert judge_text(answer, "measure", False).code in ("vague", "generic")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "繁忙期の開封作業は庁舎3階の作業室に限定し、入室した者を入室簿に記入させている。",
+        "審査に使う申請書は書庫に保管し、持ち出した者と日時を貸出簿で管理する。",
+    ],
+)
+def test_a_register_or_a_room_that_confines_the_work_is_a_measure(answer):
+    from bot.checker.text_rules import judge_text
+
+    assert judge_text(answer, "measure", False).code is None
