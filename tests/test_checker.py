@@ -138,7 +138,7 @@ def test_a_tick_alone_is_not_a_placeholder():
     from bot.checker.text_rules import placeholder_token
 
     assert placeholder_token("○") is None and placeholder_token("[○] 紙 [ ] 電子メール") is None
-    assert placeholder_token("規則第○条に定める") == "第○条"
+    assert placeholder_token("規則第○条に定める") == "規則第○条に定め"  # quoted with the words around the mark
 
 
 def test_none_answers(check):

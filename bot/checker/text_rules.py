@@ -70,7 +70,16 @@ def placeholder_token(text: str) -> str | None:
     for rx in voc.placeholders:
         m = rx.search(s)
         if m:
-            return m.group(0).strip() or m.group(0)
+            token = m.group(0).strip() or m.group(0)
+            if len(token) <= 3 and sum(token.count(c) for c in "○〇◯×✕*") == 1:
+                # a single mark inside a sentence: quote it with the words around it (「令和○年度から」)
+                start, end = m.start(), m.end()
+                while start > 0 and m.start() - start < 3 and s[start - 1] not in "。、 \n":
+                    start -= 1
+                while end < len(s) and end - m.end() < 3 and s[end] not in "。、 \n":
+                    end += 1
+                token = s[start:end]
+            return token
     short = len(_PUNCT_RE.sub("", s)) <= voc.placeholder_short_chars
     for rx in voc.placeholder_words:
         word = rx.pattern.split("(?=")[0].replace("\\", "")
