@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import json
 import subprocess
 import sys
 import time
@@ -52,7 +53,7 @@ def test_pia_serve_http_answers_a_signed_mention(tmp_path):
     port = free_port()
     env = clean_env(tmp_path, SLACK_BOT_TOKEN=fake.bot_token, SLACK_SIGNING_SECRET="fake-signing-secret",
                     SLACK_API_URL=fake.api_url)
-    proc = subprocess.Popen(PIA + ["serve", "--http", "--port", str(port), "--host", "127.0.0.1"], cwd=tmp_path,
+    proc = subprocess.Popen(PIA + ["serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--json"], cwd=tmp_path,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -65,6 +66,8 @@ def test_pia_serve_http_answers_a_signed_mention(tmp_path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"pia serve did not start: {proc.stderr.read() if proc.poll() else ''}")
                 time.sleep(0.2)
+        ready = json.loads(proc.stdout.readline())  # --json: one line on stdout once listening
+        assert ready == {"mode": "http", "url": f"http://127.0.0.1:{port}/slack/events", "status": "listening"}
         sender = SignedSender(f"http://127.0.0.1:{port}/slack/events")
         msg = fake.add_message("C0SERVE01", "U0SERVE01", f"<@{BOT_USER}> 再委託先の監督はどこに書く？")
         status, _ = sender.event({"type": "app_mention", "user": "U0SERVE01", "text": msg["text"],

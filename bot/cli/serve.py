@@ -6,6 +6,7 @@ import logging
 
 import click
 
+from bot.cli import emit_line
 from bot.errors import ConfigurationError
 
 
@@ -13,7 +14,8 @@ from bot.errors import ConfigurationError
 @click.option("--http", "http_mode", is_flag=True, help="Slack からの HTTP リクエストを /slack/events で受ける（Socket Mode の代わり）")
 @click.option("--port", type=int, default=3000, show_default=True, help="--http のときの待ち受けポート")
 @click.option("--host", default="0.0.0.0", show_default=True, help="--http のときの待ち受けアドレス")
-def serve(http_mode: bool, port: int, host: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="起動したら待ち受け状態を JSON 1 行で標準出力に書く（監視・スクリプト用）")
+def serve(http_mode: bool, port: int, host: str, as_json: bool) -> None:
     """Slack ボットを起動する（既定は Socket Mode）。"""
     from bot.settings import get_settings
 
@@ -37,10 +39,14 @@ def serve(http_mode: bool, port: int, host: str) -> None:
     if http_mode:
         server = SlackHTTPServer(app, host=host, port=port)
         click.echo(f"pia serve: HTTP モードで待ち受けます（http://{host}:{server.port}/slack/events）", err=True)
+        if as_json:
+            emit_line({"mode": "http", "url": f"http://{host}:{server.port}/slack/events", "status": "listening"})
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             server.stop()
     else:
         click.echo("pia serve: Socket Mode で接続します", err=True)
+        if as_json:
+            emit_line({"mode": "socket", "status": "connecting"})
         socket_mode_handler(app, settings.slack_app_token).start()
