@@ -3,40 +3,9 @@ from logging import Logger
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.answering import answer
-from bot.slack.progress import Conversation
-
-from .files_in_message import handle_files_in_message
-
-WORKING = "eyes"
+from .respond import respond
 
 
 def app_mentioned(event: dict, client: WebClient, context: BoltContext, logger: Logger) -> None:
     """@pia in a channel: answer in the thread (earlier turns of the thread are the history)."""
-    services = context["pia"]
-    channel, ts = event["channel"], event["ts"]
-    conv = Conversation(client, channel, event.get("thread_ts") or ts, user=event.get("user"))
-    reacted = _react(client, channel, ts, logger)
-    try:
-        if handle_files_in_message(services, conv, event):
-            return
-        answer(services, conv, event.get("text") or "", current_ts=ts, bot_user_id=context.bot_user_id)
-    finally:
-        if reacted:
-            _unreact(client, channel, ts, logger)
-
-
-def _react(client: WebClient, channel: str, ts: str, logger: Logger) -> bool:
-    try:
-        client.reactions_add(channel=channel, timestamp=ts, name=WORKING)
-        return True
-    except Exception as e:  # noqa: BLE001 - a missing reaction must not stop the answer
-        logger.info("reactions.add failed: %s", e)
-        return False
-
-
-def _unreact(client: WebClient, channel: str, ts: str, logger: Logger) -> None:
-    try:
-        client.reactions_remove(channel=channel, timestamp=ts, name=WORKING)
-    except Exception as e:  # noqa: BLE001
-        logger.info("reactions.remove failed: %s", e)
+    respond(event, client, context, logger, thread_ts=event.get("thread_ts") or event["ts"])
