@@ -625,6 +625,12 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
         raise NotAReviewSheetError("審査書のテキストが空です。審査書（審査の観点・所見の表を含む文書）を指定してください。")
     catalog = load_catalog()
     raw_rows = _table_rows(text)
+    line_mode = not any(_CHECKPOINT_CELL.match(_cell_text(r.cells.get("checkpoint", ""))) for r in raw_rows)
+    if line_mode:
+        # no tab-separated table (text extracted from a real PDF): read the rows from the lines
+        from indexer.review_lines import line_rows
+
+        raw_rows = [_RawRow(i, cells) for i, cells in line_rows(text)]
 
     rows: list[ReviewRow] = []
     printed: list[tuple[str, str | None, str]] = []  # (row id, group, finding cell)
@@ -727,6 +733,10 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
         f.source = src
 
     lines = text.splitlines()
+    if line_mode:  # page footers (`- 5 -`) inside the 総評 / 審査記載事項 blocks
+        from indexer.review_lines import is_footer
+
+        lines = [line for line in lines if not is_footer(line)]
     general = _numbered_items(_block_after(lines, "総評", ["審査記載事項"]))
     remarks = _numbered_items(_block_after(lines, "審査記載事項", ["総評"]))
     return ReviewSheet(
