@@ -232,6 +232,11 @@ def line_rows(text: str) -> list[tuple[int, dict[str, str]]]:
         region = stream[result.end() : end]
         # page breaks inside the region: the rest of the row's cut cells, or (before the next table's first row)
         # heading lines after the last finding, which are dropped
+        if _STRAY_RESULT.search(region.replace(_PAGE, "\n")):
+            raise ReviewLayoutError(
+                "PDFから抽出した審査書の表で、どの細目の行にも属さない審査結果が見つかり、行と所見の対応を確実に読み取れませんでした。"
+                "審査書のWord・Excel版か、タブ区切りのテキストを指定してください。"
+            )
         pieces = region.split(_PAGE)
         finding = pieces[0]
         for k, piece in enumerate(pieces[1:], 1):
@@ -248,11 +253,6 @@ def line_rows(text: str) -> list[tuple[int, dict[str, str]]]:
                     f"PDFから抽出した審査書の表で、細目「{compact(cells.get('checkpoint', ''))[:20]}」の行のセルが"
                     "途中で切れており、行として確実に読み取れませんでした。審査書のWord・Excel版か、タブ区切りのテキストを指定してください。"
                 )
-        if _STRAY_RESULT.search(finding.replace(_PAGE, "\n")):
-            raise ReviewLayoutError(
-                "PDFから抽出した審査書の表で、どの細目の行にも属さない審査結果が見つかり、行と所見の対応を確実に読み取れませんでした。"
-                "審査書のWord・Excel版か、タブ区切りのテキストを指定してください。"
-            )
         out = {
             "viewpoint": _viewpoint_cell(cells.get("viewpoint", "")),
             "consideration": _join(cells.get("consideration", "").replace(_PARA, "").replace(_PAGE, "")),
