@@ -158,3 +158,42 @@ def test_cli_parse_review_and_index_read_the_pdf(seed_pdf, tmp_path, capsys, pia
     report = json.loads(out)
     doc = next(d for d in report["documents"] if d["path"].endswith("review.pdf"))
     assert doc["kind"] == "review_sheet" and doc["records"] > len(table.findings)
+
+
+def _findings_after_their_group(text: str) -> str:
+    """Tabs as newlines, with each group's 所見 cells moved after the group's last row (a merged 所見 cell that
+    the PDF's text layer gives after the rows it spans)."""
+    out: list[str] = []
+    group: list[list[str]] = []
+    pending: list[str] = []
+
+    def flush():
+        for cells in group:
+            out.extend(cells[:6])
+        out.extend(pending)
+        group.clear()
+        pending.clear()
+
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) == 7 and "所見" not in cells[6]:
+            if (cells[0].strip() or cells[1].strip()) and group:
+                flush()
+            group.append(cells)
+            if cells[6].strip():
+                pending.append(cells[6])
+            continue
+        flush()
+        out.append(line.replace("\t", "\n"))
+    flush()
+    return "\n".join(out)
+
+
+def test_findings_printed_after_the_rows_of_their_group(sheet_text):
+    _, table, text = sheet_text
+    moved = _findings_after_their_group(text)
+    assert "\t" not in moved and moved != text.replace("\t", "\n")
+    sheet = parse_review_sheet(moved)
+    assert _rows(sheet) == table.rows
+    exact, total, extra = _exact(sheet, table)
+    assert (exact, extra) == (total, [])  # by content, not by the row they come after
