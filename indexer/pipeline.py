@@ -103,7 +103,14 @@ def parse_file(path: Path, key: str) -> ParsedSource:
     from indexer.loaders import load_document
 
     doc = load_document(path)
-    return parse_text(doc.text, key, fallback_title=path.stem)
+    text = doc.text
+    if doc.format == "pdf":
+        from indexer.classify import detect_kind
+        from indexer.pdf_tables import review_sheet_text
+
+        if detect_kind(text) == "review_sheet":
+            text = review_sheet_text(path, text)  # cells from the ruled tables, not interleaved lines
+    return parse_text(text, key, fallback_title=path.stem)
 
 
 def parse_text(text: str, key: str, fallback_title: str = "") -> ParsedSource:

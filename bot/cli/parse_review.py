@@ -16,8 +16,10 @@ RESULT_NA = "該当なし"
 def read_text(path: Path) -> str:
     """Text of a file through the loaders (txt, md, pdf, docx, html); InputFileError when it cannot be read."""
     from indexer.loaders import load_document
+    from indexer.pdf_tables import review_sheet_text
 
-    return load_document(path).text
+    doc = load_document(path)
+    return review_sheet_text(path, doc.text) if doc.format == "pdf" else doc.text
 
 
 def sheet_json(sheet: ReviewSheet) -> dict:
