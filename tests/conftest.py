@@ -72,3 +72,17 @@ def check_engine(check_data_dir):
     from bot.engine import Engine
 
     return Engine(make_settings(check_data_dir, pia_embedder="hash"))
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings):
+    """An Engine over the session's indexed data dir (read-only use: ask, findings, explain)."""
+    from seed_util import make_engine
+
+    return make_engine(seed_settings.pia_data_dir)
+
+
+@pytest.fixture
+def seed_cli_env(seed_settings, pia_env):
+    """The `pia` CLI (in process) pointed at the session's indexed data dir, with no LLM and no Chroma server."""
+    pia_env(seed_settings.pia_data_dir)

@@ -11,32 +11,19 @@ from bot.answer import explain_checkpoint, is_follow_up, retrieval_queries, temp
 from bot.cli import main
 from bot.errors import UnknownCheckpointError
 from bot.text import compact
-from seed_util import make_engine, seed_finding_paragraphs
+from seed_util import seed_finding_paragraphs
 
 USB_Q = "USBメモリへのコピーを防ぐ対策はどこに書く？"
 
 
-@pytest.fixture(scope="module")
-def data_dir(seed_settings):
-    """The session's data dir with the bundled knowledge indexed (conftest.py); these tests only read it."""
-    return seed_settings.pia_data_dir
-
-
-@pytest.fixture(scope="module")
-def engine(data_dir):
-    return make_engine(data_dir)
+@pytest.fixture
+def engine(seed_engine):
+    return seed_engine
 
 
 @pytest.fixture
-def cli_env(data_dir, monkeypatch):
-    from bot.settings import reset_settings
-
-    monkeypatch.setenv("PIA_DATA_DIR", str(data_dir))
-    monkeypatch.delenv("PIA_LLM", raising=False)
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    reset_settings()
-    yield
-    reset_settings()
+def cli_env(seed_cli_env):
+    return None
 
 
 def markers(text: str) -> list[int]:

@@ -9,30 +9,17 @@ import pytest
 from bot.cli import main
 from bot.findings import parse_date_bound, search_findings, wording_score
 from bot.text import compact
-from seed_util import make_engine, seed_finding_paragraphs
-
-
-@pytest.fixture(scope="module")
-def data_dir(seed_settings):
-    """The session's data dir with the bundled knowledge indexed (conftest.py); these tests only read it."""
-    return seed_settings.pia_data_dir
-
-
-@pytest.fixture(scope="module")
-def engine(data_dir):
-    return make_engine(data_dir)
+from seed_util import seed_finding_paragraphs
 
 
 @pytest.fixture
-def cli_env(data_dir, monkeypatch):
-    from bot.settings import reset_settings
+def engine(seed_engine):
+    return seed_engine
 
-    monkeypatch.setenv("PIA_DATA_DIR", str(data_dir))
-    monkeypatch.delenv("PIA_LLM", raising=False)
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    reset_settings()
-    yield
-    reset_settings()
+
+@pytest.fixture
+def cli_env(seed_cli_env):
+    return None
 
 
 def run_json(capsys, *args) -> dict:
