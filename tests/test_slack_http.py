@@ -261,8 +261,8 @@ def test_pia_check_modal_upload_check_summary_and_xlsx_report(fake, bot, sender)
     assert fake.downloads == [(meta["id"], True)]
     checked = bot.engine.checked[0]
     assert checked["existed"] and checked["bytes"] == data and checked["display_name"] == name
+    assert scratch_emptied(bot)  # waits for the worker's clean-up, which runs after the upload the test saw
     assert not checked["path"].exists()
-    assert scratch_emptied(bot)
 
 
 def test_pia_check_explains_a_checkpoint(fake, bot, sender):
