@@ -478,3 +478,12 @@ def test_a_register_or_a_room_that_confines_the_work_is_a_measure(answer):
     from bot.checker.text_rules import judge_text
 
     assert judge_text(answer, "measure", False).code is None
+
+
+@pytest.mark.parametrize("sample", ["sample_national_defects.txt", "sample_heldout2_defects.txt"])
+def test_each_result_quotes_a_field_once(engine, sample):
+    report = check_draft(engine, EXAMPLES / sample, precedents="none")
+    assert any(len(r.evidence) > 1 for r in report.checkpoints)
+    for r in report.checkpoints:
+        keys = [(e.label, e.text, e.page) for e in r.evidence]
+        assert len(keys) == len(set(keys)), (r.id, keys)

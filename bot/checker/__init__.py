@@ -73,7 +73,7 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
         precs = found.get(cid, [])
         if out.vague and precs:
             _add_precedent_kinds(out, precs)
-        evidence_list = out.all_evidence() if out.status in FLAGGED else out.evidence
+        evidence_list = _unique(out.all_evidence() if out.status in FLAGGED else out.evidence)
         page = out.page or next((e.page for e in evidence_list if e.page), None)
         results.append(
             CheckResult(
@@ -88,6 +88,18 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
         )
     summary = CheckSummary(**{s: sum(1 for r in results if r.status == s) for s in CheckSummary.model_fields})
     return CheckReport(document=document, summary=summary, checkpoints=results, fields=fields)
+
+
+def _unique(evidence: list[Evidence]) -> list[Evidence]:
+    """Evidence in order, each field quoted once (several rules may point at the same field)."""
+    seen: set[tuple] = set()
+    out = []
+    for e in evidence:
+        key = (e.label, e.text, e.page)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
 
 
 def _add_precedent_kinds(out: Outcome, precs) -> None:
