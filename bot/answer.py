@@ -25,7 +25,7 @@ from bot.errors import UnknownCheckpointError
 from bot.measures import finding_measures
 from bot.models import Answer, CheckpointRef, Citation, SearchHit, Source
 from bot.resources import knowledge_file
-from bot.text import compact, japanese_ratio, normalize
+from bot.text import compact, japanese_ratio
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,7 @@ MAX_MEASURES = 4
 MAX_RELATED = 2
 
 # "細目39", "39番", "No.39", "(3)" in a question name a checkpoint or viewpoint explicitly.
-_EXPLICIT_CP_RE = re.compile(r"(?:細目|チェックポイント|考慮事項|項目|No\.?|#)\s*(\d{1,3})|(\d{1,3})\s*番")
 _HIRAGANA_ONLY = re.compile(r"[\u3040-\u309f]+")
-_EXPLICIT_VP_RE = re.compile(r"観点\s*[(（]?\s*(\d{1,2})\s*[)）]?")
 
 
 @lru_cache(maxsize=1)
@@ -93,17 +91,10 @@ def hit_checkpoints(hit: SearchHit) -> list[str]:
 
 
 def explicit_checkpoints(question: str, catalog: Catalog) -> list[str]:
-    q = normalize(question)
-    out: list[str] = []
-    for m in _EXPLICIT_CP_RE.finditer(q):
-        cid = str(int(m.group(1) or m.group(2)))
-        if catalog.checkpoint(cid) and cid not in out:
-            out.append(cid)
-    for m in _EXPLICIT_VP_RE.finditer(q):
-        vid = f"V{int(m.group(1))}"
-        if catalog.viewpoint(vid) and vid not in out:
-            out.append(vid)
-    return out
+    """Checkpoints and viewpoints the question names by number (細目41, 41番, 観点(5)), as the retriever reads them."""
+    from bot.retrieval import find_references, normalize_query
+
+    return find_references(normalize_query(question), catalog).ids
 
 
 def gather(engine, question: str, history: list[str] | None = None) -> Material:
