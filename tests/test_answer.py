@@ -16,22 +16,12 @@ from seed_util import seed_finding_paragraphs
 USB_Q = "USBメモリへのコピーを防ぐ対策はどこに書く？"
 
 
-@pytest.fixture
-def engine(seed_engine):
-    return seed_engine
-
-
-@pytest.fixture
-def cli_env(seed_cli_env):
-    return None
-
-
 def markers(text: str) -> list[int]:
     return [int(m) for m in re.findall(r"\[(\d+)\]", text)]
 
 
-def test_usb_question_cites_checkpoint_39_first_and_a_copy_finding(engine):
-    a = engine.ask(USB_Q)
+def test_usb_question_cites_checkpoint_39_first_and_a_copy_finding(seed_engine):
+    a = seed_engine.ask(USB_Q)
     assert a.llm is None
     assert a.checkpoints[0].id == "39"
     assert a.checkpoints[0].section == "Ⅲ 3. リスク4"
@@ -49,9 +39,9 @@ def test_usb_question_cites_checkpoint_39_first_and_a_copy_finding(engine):
     assert copy[0].text.strip() in a.answer
 
 
-def test_every_marker_points_at_a_citation(engine):
+def test_every_marker_points_at_a_citation(seed_engine):
     for q in [USB_Q, "委託先を選ぶときの確認は何を書けばいい？", "パブコメの期間は？", "死者の個人番号の保管方法"]:
-        a = engine.ask(q)
+        a = seed_engine.ask(q)
         assert a.citations, q
         ms = markers(a.answer)
         assert ms, q
@@ -60,8 +50,8 @@ def test_every_marker_points_at_a_citation(engine):
         assert set(range(1, len(a.citations) + 1)) == set(ms), q
 
 
-def test_answer_lists_measures_from_the_findings_it_cites(engine):
-    a = engine.ask(USB_Q)
+def test_answer_lists_measures_from_the_findings_it_cites(seed_engine):
+    a = seed_engine.ask(USB_Q)
     cited = {n: c for n, c in enumerate(a.citations, 1)}
     items = [line for line in a.answer.splitlines() if line.startswith("・")]
     assert items
@@ -71,57 +61,57 @@ def test_answer_lists_measures_from_the_findings_it_cites(engine):
         assert compact(measure) in compact(cited[n].text)
 
 
-def test_no_support_says_so_without_content(engine):
-    a = engine.ask("明日の東京の天気と気温を教えてください")
+def test_no_support_says_so_without_content(seed_engine):
+    a = seed_engine.ask("明日の東京の天気と気温を教えてください")
     assert a.answer == templates()["answer"]["no_support"]
     assert a.checkpoints == [] and a.citations == []
 
 
-def test_follow_up_is_retrieved_with_the_previous_question(engine):
+def test_follow_up_is_retrieved_with_the_previous_question(seed_engine):
     follow = "じゃあ、その場合はどこに？"
     assert is_follow_up(follow, [USB_Q])
     assert not is_follow_up(USB_Q, None)
     assert len(retrieval_queries(follow, [USB_Q])) == 2
-    alone = engine.ask(follow)
+    alone = seed_engine.ask(follow)
     assert alone.checkpoints == []  # nothing to go on without the thread
-    threaded = engine.ask(follow, history=[USB_Q])
+    threaded = seed_engine.ask(follow, history=[USB_Q])
     assert threaded.checkpoints and threaded.checkpoints[0].id == "39"
 
 
-def test_follow_up_changes_topic_to_subcontracting(engine):
-    a = engine.ask("じゃあ再委託の場合は？", history=["委託先を選ぶときの確認は何を書けばいい？"])
+def test_follow_up_changes_topic_to_subcontracting(seed_engine):
+    a = seed_engine.ask("じゃあ再委託の場合は？", history=["委託先を選ぶときの確認は何を書けばいい？"])
     top3 = [c.id for c in a.checkpoints[:3]]
     assert "47" in top3 or "18" in top3, top3
     assert any("再委託" in c.text for c in a.citations)
 
 
-def test_explain_checkpoint(engine):
-    a = explain_checkpoint(engine, "39")
+def test_explain_checkpoint(seed_engine):
+    a = explain_checkpoint(seed_engine, "39")
     assert [c.id for c in a.checkpoints] == ["39"]
     assert a.checkpoints[0].section == "Ⅲ 3. リスク4"
     assert any(c.kind == "finding" and "39" in c.checkpoints for c in a.citations)
     assert a.citations[0].kind == "checkpoint" and "不正に複製" in a.citations[0].text
-    v = explain_checkpoint(engine, "V5")
+    v = explain_checkpoint(seed_engine, "V5")
     assert v.checkpoints[0].id == "V5"
 
 
-def test_explain_unknown_checkpoint_raises(engine):
+def test_explain_unknown_checkpoint_raises(seed_engine):
     with pytest.raises(UnknownCheckpointError) as e:
-        explain_checkpoint(engine, "999")
+        explain_checkpoint(seed_engine, "999")
     assert e.value.exit_code == 2
     with pytest.raises(UnknownCheckpointError):
-        explain_checkpoint(engine, "abc")
+        explain_checkpoint(seed_engine, "abc")
 
 
-def test_remark_from_the_minutes_is_cited_for_self_inspection(engine):
-    a = engine.ask("自己点検・監査の実効性を高めるには、評価書に何を書けばいい？")
+def test_remark_from_the_minutes_is_cited_for_self_inspection(seed_engine):
+    a = seed_engine.ask("自己点検・監査の実効性を高めるには、評価書に何を書けばいい？")
     assert a.checkpoints[0].id in {"70", "71"}
     remarks = [c for c in a.citations if c.kind == "remark"]
     assert remarks and "監査" in remarks[0].text
     assert remarks[0].source.date and remarks[0].source.date.startswith("2025")
 
 
-def test_cli_ask_json_shape(cli_env, capsys):
+def test_cli_ask_json_shape(seed_cli_env, capsys):
     assert main(["ask", USB_Q, "--json"]) == 0
     out = capsys.readouterr().out
     doc = json.loads(out)
@@ -135,7 +125,7 @@ def test_cli_ask_json_shape(cli_env, capsys):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_cli_ask_batch_is_json_lines_in_order(cli_env, engine, capsys, tmp_path):
+def test_cli_ask_batch_is_json_lines_in_order(seed_cli_env, seed_engine, capsys, tmp_path):
     from bot.cli.ask import answer_json
 
     qs = [USB_Q, "委託先がちゃんと情報を守れる会社か、契約前にどう確認したか書く欄は？", "明日の天気は？"]
@@ -149,10 +139,10 @@ def test_cli_ask_batch_is_json_lines_in_order(cli_env, engine, capsys, tmp_path)
     assert docs[1]["checkpoints"] and any("委託" in c["text"] for c in docs[1]["citations"])
     assert docs[2]["checkpoints"] == []
     # the same answers, in the same order, as one question at a time
-    assert docs == [answer_json(engine.ask(q)) for q in qs]
+    assert docs == [answer_json(seed_engine.ask(q)) for q in qs]
 
 
-def test_cli_ask_human_and_usage_errors(cli_env, capsys):
+def test_cli_ask_human_and_usage_errors(seed_cli_env, capsys):
     assert main(["ask", USB_Q]) == 0
     out = capsys.readouterr().out
     assert "出典:" in out and "39" in out
@@ -160,7 +150,7 @@ def test_cli_ask_human_and_usage_errors(cli_env, capsys):
     assert main(["ask", "--batch", "/nonexistent/q.txt", "--json"]) == 2
 
 
-def test_question_in_another_language_is_asked_for_in_japanese(engine):
-    a = engine.ask("What is the weather tomorrow in Tokyo?")
+def test_question_in_another_language_is_asked_for_in_japanese(seed_engine):
+    a = seed_engine.ask("What is the weather tomorrow in Tokyo?")
     assert a.answer == templates()["answer"]["no_support_language"]
     assert a.checkpoints == [] and a.citations == []
