@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from bot.cli import main
 from bot.findings import parse_date_bound, search_findings, wording_score
 from bot.text import compact
