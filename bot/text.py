@@ -98,3 +98,19 @@ def japanese_ratio(text: str) -> float:
     if not letters:
         return 0.0
     return sum(1 for c in letters if _JP_CHAR_RE.match(c)) / len(letters)
+
+
+def pack(pieces: list[str], limit: int) -> list[str]:
+    """Concatenate pieces greedily into parts of at most `limit` characters; a piece longer than that is cut."""
+    parts, cur = [], ""
+    for piece in pieces:
+        if len(cur) + len(piece) > limit and cur:
+            parts.append(cur)
+            cur = ""
+        while len(piece) > limit:
+            parts.append(piece[:limit])
+            piece = piece[limit:]
+        cur += piece
+    if cur:
+        parts.append(cur)
+    return parts

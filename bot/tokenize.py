@@ -13,7 +13,7 @@ import re
 import threading
 from functools import lru_cache
 
-from bot.text import CIRCLED, ROMAN, normalize
+from bot.text import CIRCLED, ROMAN, normalize, pack
 
 _DROP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 # Function words that carry no topic (the normalised forms Sudachi gives them).
@@ -67,18 +67,7 @@ def _chunks(text: str, limit: int = 10000) -> list[str]:
     """Sudachi refuses inputs above ~49 KB; split long texts on line breaks."""
     if len(text.encode("utf-8")) < 40000:
         return [text]
-    parts, cur = [], ""
-    for line in text.splitlines(keepends=True):
-        if len(cur) + len(line) > limit and cur:
-            parts.append(cur)
-            cur = ""
-        while len(line) > limit:
-            parts.append(line[:limit])
-            line = line[limit:]
-        cur += line
-    if cur:
-        parts.append(cur)
-    return parts
+    return pack(text.splitlines(keepends=True), limit)
 
 
 @lru_cache(maxsize=1)

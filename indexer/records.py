@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from bot.catalog import Catalog
 from bot.models import Checkpoint, Finding, Minutes, Record, ReviewSheet, Source, Viewpoint
 from bot.store import SUPPORT_MARKER
-from bot.text import compact, normalize
+from bot.text import compact, normalize, pack
 
 CATALOG_PATH = "knowledge/catalog.yaml"
 CATALOG_SOURCE = Source(
@@ -281,18 +281,7 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
         if len(p) <= size:
             lines.append(p)
             continue
-        # split long paragraphs on sentence ends
-        buf = ""
-        for sent in re.split(r"(?<=[。．！？!?])", p):
-            if len(buf) + len(sent) > size and buf:
-                lines.append(buf)
-                buf = ""
-            while len(sent) > size:
-                lines.append(sent[:size])
-                sent = sent[size:]
-            buf += sent
-        if buf:
-            lines.append(buf)
+        lines += pack(re.split(r"(?<=[。．！？!?])", p), size)  # long paragraphs split on sentence ends
     chunks: list[str] = []
     cur = ""
     for ln in lines:
