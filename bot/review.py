@@ -146,12 +146,22 @@ def _topic_fits(topic: str, catalog, cid: str) -> bool:
     another draft that would put the old body's facts into the new sheet, so the checkpoint's title is used instead."""
     from bot.tokenize import tokenize
 
-    item = catalog.checkpoint(cid) or catalog.viewpoint(cid)
-    if item is None:
+    own = _subject_words(catalog, cid)
+    if own is None:
         return True
-    own = set(tokenize(" ".join([item.title, item.text, *getattr(item, "fields", []), *item.aliases])))
     words = [t for t in tokenize(topic) if len(t) > 1]
     return bool(words) and len([t for t in words if t in own]) / len(words) >= 0.5
+
+
+@lru_cache(maxsize=256)
+def _subject_words(catalog, cid: str) -> frozenset[str] | None:
+    """Tokens of a checkpoint's title, wording, field labels and aliases (once per checkpoint, not per finding)."""
+    from bot.tokenize import tokenize
+
+    item = catalog.checkpoint(cid) or catalog.viewpoint(cid)
+    if item is None:
+        return None
+    return frozenset(tokenize(" ".join([item.title, item.text, *getattr(item, "fields", []), *item.aliases])))
 
 
 def answer_text(res: CheckResult | None, fields: list[DraftField]) -> str:
