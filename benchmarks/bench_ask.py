@@ -64,7 +64,7 @@ def main() -> None:
             times.append(time.perf_counter() - t)
 
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     under = sum(1 for x in times if x < 1.0) / len(times)
     print(f"questions: {len(times)}  embedder: {args.embedder}  llm: none")
     print(f"cold first answer in a fresh process (store, BM25, embedder load): {cold:.2f} s")

@@ -7,7 +7,8 @@ Indexes the bundled knowledge into a temporary data dir in another process (unle
 then in this process: the first check (cold: imports, form and label index, loader), warm checks with the same
 engine (median of --runs), a warm check that searches precedents for ALL 86 results with an empty cache (the worst
 case: every result flagged) and again with the cache filled, and the peak memory: tracemalloc's peak during a warm
-all-precedents check (a separate, untimed pass), and the process's maximum resident set size (ru_maxrss, includes the embedding model).
+all-precedents check (a separate, untimed pass), and the process's maximum resident set size (ru_maxrss, includes
+the embedding model).
 Targets: warm check < 5 s on 2 cores, peak memory < 1 GiB.
 """
 

@@ -30,7 +30,9 @@ def main() -> None:
     from bot.store import open_store
     from indexer.pipeline import embed_parts, index_paths
 
-    quiet = lambda *a: None  # noqa: E731
+    def quiet(*a) -> None:
+        pass
+
     t = time.perf_counter()
     emb = get_embedder(args.embedder)
     emb.embed_query("ウォームアップ")
@@ -65,7 +67,8 @@ def main() -> None:
     print(f"records                {report.total_records} ({len(parts)} embedded lines)")
     print(f"model load             {load:.2f} s")
     print(f"first index (fresh)    {first:.2f} s")
-    print(f"index, model loaded    median {statistics.median(warm):.2f} s  (runs: {', '.join(f'{x:.2f}' for x in warm)})")
+    runs = ", ".join(f"{x:.2f}" for x in warm)
+    print(f"index, model loaded    median {statistics.median(warm):.2f} s  (runs: {runs})")
     print(f"re-index, no change    {again:.2f} s")
     print(f"embedding throughput   {tput:.0f} lines/s")
 

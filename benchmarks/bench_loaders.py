@@ -24,10 +24,10 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    from indexer.loaders import load_document
+    from bot.loaders import load_document
 
-    print(f"import indexer.loaders: {time.perf_counter() - t0:.2f} s")
-    files = sorted((ROOT / "examples").glob("sample_*.*")) + [ROOT / "examples" / "large_60p.pdf"]
+    print(f"import bot.loaders: {time.perf_counter() - t0:.2f} s")
+    files = [*sorted((ROOT / "examples").glob("sample_*.*")), ROOT / "examples" / "large_60p.pdf"]
     print(f"{'file':40} {'pages':>5} {'chars':>7} {'median s':>9} {'max s':>7}")
     for path in files:
         times = []

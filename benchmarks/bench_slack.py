@@ -34,7 +34,7 @@ QUESTIONS = [
 
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
 def stats(xs: list[float]) -> dict:
@@ -87,7 +87,7 @@ def main() -> None:
             meta = fake.add_file(name, data, user="UBENCH", channel=channel)
             t0 = time.perf_counter()
             sender.command("/pia-check", meta["id"], user="UBENCH", channel=channel)
-            fake.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel, timeout=30)
+            fake.wait_for("chat.postMessage", lambda c, ch=channel: c.params.get("channel") == ch, timeout=30)
             progress.append(time.perf_counter() - t0)
             n = len(fake.calls_to("views.open"))
             t0 = time.perf_counter()
@@ -95,9 +95,10 @@ def main() -> None:
             fake.wait_for("views.open", count=n + 1, timeout=30)
             modal.append(time.perf_counter() - t0)
             # the whole check: summary posted and the xlsx report uploaded (or a failure message)
-            fake.wait_for("chat.update", lambda c: c.params.get("channel") == channel
+            fake.wait_for("chat.update", lambda c, ch=channel: c.params.get("channel") == ch
                           and ("終わりました" in c.params["text"] or ":warning:" in c.params["text"]), timeout=600)
-            fake.wait_for("files.completeUploadExternal", lambda c: c.params.get("channel_id") == channel, timeout=60)
+            fake.wait_for("files.completeUploadExternal", lambda c, ch=channel: c.params.get("channel_id") == ch,
+                          timeout=60)
             total.append(time.perf_counter() - t0)
         result = {
             "embedder": engine.store.embedder.name if hasattr(engine.store, "embedder") else args.embedder,
