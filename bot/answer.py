@@ -1,11 +1,23 @@
 """Answers to drafters' questions: which checkpoint, where in the form, what to write, the closest past findings.
 
-answer_question(engine, question, history) retrieves checkpoints, findings, remarks and guideline text with the
-hybrid retriever (engine.search; its checkpoint ranking already weighs aliases, form sections, explicit numbers and
-the past findings attributed to each checkpoint), and composes the answer from the retrieved material alone
-with the templates in knowledge/answer_templates.yaml. Every statement carries a [n] that points at
-Answer.citations. With PIA_LLM set, the model writes the answer from the same numbered material (bot/llm.py) and its
-output is validated; on any failure the extractive answer is returned with a note.
+answer_question(engine, question, history) first routes the question (route()):
+1. a checkpoint named by number (細目41, 観点(5)) -> that checkpoint;
+2. the assessment procedure (knowledge/procedures.yaml via bot/procedures.py): a change to a published assessment
+   (important change or correction), a rule of rules.md computed from the question's own numbers, dates and quotes
+   (the threshold, the consultation period, two number bands, the time since the last assessment, a quoted legal
+   basis or generic measure: bot/procedure_cases.py), what one field's answer requires of others, or a procedure
+   rule matched by its trigger words -> a procedure answer (bot/answer_topics.py);
+3. a form item named by its place or label (bot/form_refs.py) -> a form item answer: its checkpoints, or what the
+   form asks there;
+4. otherwise retrieval: checkpoints, findings, remarks and guideline text with the hybrid retriever (engine.search;
+   its checkpoint ranking already weighs aliases, form sections, explicit numbers and the past findings attributed
+   to each checkpoint), composed from the retrieved material alone with the templates in
+   knowledge/answer_templates.yaml; when nothing retrieved explains the question well enough (bot/relevance.py)
+   the answer abstains (topic out_of_scope) and says what the assistant covers.
+Every statement carries a [n] that points at Answer.citations. With PIA_LLM set, the model writes the retrieval
+answer from the same numbered material (bot/llm.py) and its output is validated; on any failure the extractive
+answer is returned with a note. English questions are read through the bilingual glossary (bot/bilingual.py); the
+answer is in Japanese and opens with a one-line English gist.
 
 A follow-up in a thread ("じゃあ再委託の場合は？") is retrieved together with the previous question(s).
 """
@@ -18,14 +30,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
 from bot.catalog import Catalog, load_glossary, normalize_checkpoint_id
 from bot.errors import UnknownCheckpointError
+from bot.knowledge_base import KnowledgeBase
 from bot.measures import finding_measures
-from bot.models import Answer, CheckpointRef, Citation, SearchHit, Source
-from bot.resources import knowledge_file
-from bot.text import compact, japanese_ratio
+from bot.models import Answer, AnswerTopic, CheckpointRef, Citation, RecordKind, SearchHit, Source
+from bot.resources import knowledge_yaml
+from bot.rubric_answer import rubric_lines
+from bot.source_labels import ref_name, source_label
+from bot.text import compact
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +57,7 @@ _HIRAGANA_ONLY = re.compile(r"[\u3040-\u309f]+")
 
 @lru_cache(maxsize=1)
 def templates() -> dict:
-    return yaml.safe_load(knowledge_file("answer_templates.yaml").read_text(encoding="utf-8"))
+    return knowledge_yaml("answer_templates.yaml")
 
 
 # --------------------------------------------------------------------------- material
@@ -77,7 +90,7 @@ def retrieval_queries(question: str, history: list[str] | None) -> list[tuple[st
     if not is_follow_up(question, history):
         return [(question, 1.0)]
     previous = [h for h in (history or []) if h and h.strip()][-2:]
-    combined = "\n".join(previous + [question])
+    combined = "\n".join([*previous, question])
     if not _content_tokens(question):  # "その場合は？": nothing of its own to search with
         return [(question, 0.0), (combined, 1.0)]
     return [(question, 1.0), (combined, 0.6)]
@@ -97,7 +110,7 @@ def explicit_checkpoints(question: str, catalog: Catalog) -> list[str]:
     return find_references(normalize_query(question), catalog).ids
 
 
-def gather(engine, question: str, history: list[str] | None = None) -> Material:
+def gather(engine: KnowledgeBase, question: str, history: list[str] | None = None) -> Material:
     """Retrieve and rank everything an answer can use."""
     catalog = engine.catalog
     queries = retrieval_queries(question, history)
@@ -144,7 +157,7 @@ def gather(engine, question: str, history: list[str] | None = None) -> Material:
     return mat
 
 
-# --------------------------------------------------------------------------- support: does the material speak to the question?
+# ------------------------------------------------------------------- support: does the material speak to the question?
 
 
 @lru_cache(maxsize=4096)
@@ -171,50 +184,22 @@ def overlap(question_tokens: set[str], text: str) -> int:
     return len(question_tokens & _content_tokens(text))
 
 
-def supported(question: str, mat: Material, catalog: Catalog) -> bool:
-    """True when the best material shares content words with the question (or the question names a checkpoint)."""
-    if mat.explicit:
-        return True
-    if not mat.refs and not mat.findings:
-        return False
-    q_tokens = _expanded_tokens(question)
-    if not q_tokens:
-        return False
-    texts = []
-    for ref in mat.refs[:3]:
-        item = catalog.checkpoint(ref.id) or catalog.viewpoint(ref.id)
-        if item:
-            texts.append(" ".join([item.title, item.text, *item.aliases]))
-        elif ref.id in mat.checkpoint_hits:
-            texts.append(mat.checkpoint_hits[ref.id].text)
-    texts += [h.text for h in mat.findings[:3]]
-    return overlap(q_tokens, "\n".join(texts)) > 0
+def relevance(question: str, mat: Material, engine: KnowledgeBase | None = None):
+    """How well the best retrieved checkpoint (or form item) explains the question (bot/relevance.py); with the
+    knowledge base, a checkpoint's words include its past findings."""
+    from bot.relevance import assess, index_vocabulary
+
+    return assess(question, [r.id for r in mat.refs[:3]], index=index_vocabulary(engine) if engine else None)
 
 
 # --------------------------------------------------------------------------- composing
-
-
-def source_label(c: Citation | SearchHit) -> str:
-    labels = templates()["labels"]
-    s = c.source or Source()
-    kind = s.kind if s.kind in labels else "other"
-    if c.kind == "checkpoint" and s.kind in ("catalog", "other"):
-        kind = "catalog"
-    values = {
-        "title": s.title or "",
-        "agency": s.agency or "",
-        "date": s.date or "",
-        "checkpoints": "・".join(c.checkpoints),
-    }
-    text = labels[kind].format(**values).replace("「」", "").replace("（）", "").strip()
-    return text or labels["unknown"]
 
 
 class _Citations:
     def __init__(self):
         self.items: list[Citation] = []
 
-    def add(self, kind: str, text: str, source: Source | None, checkpoints: list[str]) -> int:
+    def add(self, kind: RecordKind, text: str, source: Source | None, checkpoints: list[str]) -> int:
         for i, c in enumerate(self.items, 1):
             if c.kind == kind and c.text == text:
                 return i
@@ -225,7 +210,7 @@ class _Citations:
         return self.add(h.kind, h.text, h.source, hit_checkpoints(h))
 
 
-def _checkpoint_citation(engine, cid: str, mat: Material, cites: _Citations) -> int | None:
+def _checkpoint_citation(engine: KnowledgeBase, cid: str, mat: Material, cites: _Citations) -> int | None:
     catalog = engine.catalog
     item = catalog.checkpoint(cid) or catalog.viewpoint(cid)
     hit = mat.checkpoint_hits.get(cid)
@@ -238,21 +223,26 @@ def _checkpoint_citation(engine, cid: str, mat: Material, cites: _Citations) -> 
 
 
 def select_findings(mat: Material, top: str | None, related: list[str]) -> list[SearchHit]:
-    """Findings about the top checkpoint first, then findings about the next checkpoints, in retrieval order."""
+    """Findings about the top checkpoint, in retrieval order; only when there is none, findings about the next
+    checkpoints (the answer labels them as written for another checkpoint). Findings about no checkpoint (総評)
+    are not precedents of anything."""
     if not mat.findings:
         return []
     primary = [h for h in mat.findings if top and top in hit_checkpoints(h)]
-    secondary = [h for h in mat.findings if h not in primary and set(hit_checkpoints(h)) & set(related)]
-    chosen = (primary + secondary)[:MAX_FINDINGS]
-    return chosen
+    if primary:
+        return primary[:MAX_FINDINGS]
+    secondary = [h for h in mat.findings if set(hit_checkpoints(h)) & set(related)]
+    return secondary[:1]
 
 
-def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
-    """The extractive answer: template text around retrieved material, every statement cited."""
+def compose(engine: KnowledgeBase, question: str, mat: Material, cites: _Citations | None = None,
+            lines: list[str] | None = None) -> tuple[str, list[Citation]]:
+    """The extractive answer: template text around retrieved material, every statement cited. `cites`/`lines` let
+    a caller open the answer with lines of its own (a form item's intro) numbered in the same citations."""
     t = templates()["answer"]
     catalog = engine.catalog
-    cites = _Citations()
-    lines: list[str] = []
+    cites = cites if cites is not None else _Citations()
+    lines = lines if lines is not None else []
     top = mat.refs[0] if mat.refs else None
 
     if top is not None:
@@ -269,6 +259,8 @@ def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
             lines.append(t["wording"].format(text=vp.text, n=n))
         elif n is not None:
             lines.append(t["wording"].format(text=cites.items[n - 1].text, n=n))
+        if cp is not None or vp is not None:
+            _item_rules(top.id, lines, cites)
 
     related_ids = [r.id for r in mat.refs[1 : 1 + MAX_RELATED + 1]]
     chosen = select_findings(mat, top.id if top else None, related_ids)
@@ -289,24 +281,36 @@ def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
             lines += [t["measure_item"].format(measure=m, n=n) for m, n in measures]
         else:
             lines.append(t["measures_none"])
+    if top is not None and (catalog.checkpoint(top.id) is not None or catalog.viewpoint(top.id) is not None):
+        # what the reviewer looks for: what the checkpoint's rubric asks a concrete answer to name
+        cp_marker = _checkpoint_citation(engine, top.id, mat, cites)
+        said = {_unmarked(ln) for ln in lines}
+        lines += [ln for ln in rubric_lines(question, top.id, templates(), cites.add, cp_marker, mat.findings,
+                                            cites.add_hit) if not ln or _unmarked(ln) not in said]
 
     if chosen:
         lines.append("")
         lines.append(t["findings_head"])
         for h in chosen:
             n = cites.add_hit(h)
-            lines.append(t["finding_item"].format(n=n, label=source_label(h), text=h.text.strip()))
+            if top is not None and top.id not in hit_checkpoints(h):
+                about = "、".join(ref_name(c, catalog.title(c)) for c in hit_checkpoints(h))
+                lines.append(t["other_finding_item"].format(n=n, label=source_label(h), text=h.text.strip(),
+                                                            about=about))
+            else:
+                lines.append(t["finding_item"].format(n=n, label=source_label(h), text=h.text.strip()))
 
     q_tokens = _expanded_tokens(mat.query)
-    near = {r.id for r in mat.refs[:3]}
-    remark = next((h for h in mat.remarks if set(hit_checkpoints(h)) & near or overlap(q_tokens, h.text) >= 2), None)
+    remark = next((h for h in mat.remarks if remark_speaks_to(h, top.id if top else None, q_tokens)), None)
     if remark is not None:
         n = cites.add_hit(remark)
         lines.append("")
         lines.append(t["remarks_head"])
         lines.append(t["remark_item"].format(n=n, label=source_label(remark), text=remark.text.strip()))
 
-    guideline = next((h for h in mat.guidelines if overlap(q_tokens, h.text) >= 2), None)
+    # guideline text: a section linked to the answer's checkpoint first, else one sharing words with the question
+    guideline = next((h for h in mat.guidelines if top is not None and top.id in h.checkpoints), None) or next(
+        (h for h in mat.guidelines if overlap(q_tokens, h.text) >= 2), None)
     if guideline is not None:
         n = cites.add_hit(guideline)
         lines.append("")
@@ -315,13 +319,50 @@ def compose(engine, question: str, mat: Material) -> tuple[str, list[Citation]]:
 
     related = [r for r in mat.refs[1 : 1 + MAX_RELATED] if top is not None and r.score >= 0.5 * top.score]
     if related:
-        items = "、".join(t["related_item"].format(id=r.id, title=r.title, section=r.section) for r in related)
+        items = "、".join(t["related_item"].format(name=ref_name(r.id, r.title), section=r.section) for r in related)
         lines.append("")
         lines.append(t["related"].format(items=items))
     return "\n".join(lines).strip(), cites.items
 
 
-def _llm_material(engine, mat: Material, base: list[Citation]) -> list[Citation]:
+_MARKER = re.compile(r"\s*\[\d+\]\s*$")
+
+
+def _unmarked(line: str) -> str:
+    """A line without its closing [n]: the same statement cited twice is said once."""
+    return _MARKER.sub("", line).strip()
+
+
+def _item_rules(cid: str, lines: list[str], cites: _Citations) -> None:
+    """The rules about the form item the checkpoint is on and what its choices switch on or off
+    (bot/answer_topics.py checkpoint_item_lines), each line once: a form item answer that opened with them does not
+    repeat them."""
+    from bot.answer_topics import checkpoint_item_lines
+
+    said = compact("\n".join(lines))
+    new = [(text, c) for text, c in checkpoint_item_lines(cid) if compact(text.lstrip("・")) not in said]
+    if not new:
+        return
+    lines.append("")
+    lines.append(templates()["answer"]["item_rules_head"])
+    for text, c in new:
+        n = cites.add(c.kind, c.text, c.source, c.checkpoints)
+        lines.append(f"{text} [{n}]")
+
+
+MIN_REMARK_OVERLAP = 3
+
+
+def remark_speaks_to(h: SearchHit, top: str | None, q_tokens: set[str]) -> bool:
+    """A minutes remark is cited when it is about the answer's checkpoint, or (when it is linked to no checkpoint)
+    shares several content words with the question; a remark about other checkpoints is not."""
+    cps = hit_checkpoints(h)
+    if cps:
+        return top is not None and top in cps
+    return overlap(q_tokens, h.text) >= MIN_REMARK_OVERLAP
+
+
+def _llm_material(engine: KnowledgeBase, mat: Material, base: list[Citation]) -> list[Citation]:
     """Numbered sources for the model: the extractive answer's citations plus the next checkpoints' wording."""
     cites = _Citations()
     cites.items = list(base)
@@ -330,49 +371,105 @@ def _llm_material(engine, mat: Material, base: list[Citation]) -> list[Citation]
     return cites.items
 
 
-def _finish(engine, question: str, mat: Material, llm=None) -> Answer:
+def topic_of(engine: KnowledgeBase, mat: Material) -> AnswerTopic | None:
+    if not mat.refs:
+        return None
+    top = mat.refs[0].id
+    if engine.catalog.viewpoint(top) is not None and engine.catalog.checkpoint(top) is None:
+        return AnswerTopic(kind="viewpoint", id=top)
+    return AnswerTopic(kind="checkpoint", id=top)
+
+
+def _finish(engine: KnowledgeBase, question: str, mat: Material, llm=None, *, topic: AnswerTopic | None = None,
+            intro: list[tuple[str, Citation]] | None = None, form_items: list[str] | None = None,
+            on_text=None) -> Answer:
+    """Compose (or have the model write) the answer from the material. `intro`: lines that open the answer, each
+    with the citation it rests on. `on_text`: the model's validated sentences while it writes (streaming)."""
     from bot.llm import LLMError, get_llm, write_answer
 
     t = templates()["answer"]
-    text, citations = compose(engine, question, mat)
+    topic = topic or topic_of(engine, mat)
+    if form_items is None:
+        form_items = [mat.refs[0].section] if mat.refs and mat.refs[0].section else []
+    cites = _Citations()
+    head: list[str] = []
+    for line, c in intro or []:
+        n = cites.add(c.kind, c.text, c.source, c.checkpoints)
+        head.append(f"{line} [{n}]")
+    text, citations = compose(engine, question, mat, cites=cites, lines=list(head))
+
+    def done(answer: str, cited: list[Citation], name: str | None) -> Answer:
+        return Answer(answer=answer, checkpoints=mat.refs, citations=cited, llm=name, topic=topic,
+                      form_items=form_items)
+
     if llm is None:
         llm = get_llm(engine.settings)
     if llm is None:
-        return Answer(answer=text, checkpoints=mat.refs, citations=citations, llm=None)
+        return done(text, citations, None)
     numbered = _llm_material(engine, mat, citations)
     try:
-        cited = write_answer(llm, question, numbered, source_label)
+        cited = write_answer(llm, question, numbered, source_label, on_text=on_text)
     except LLMError as e:
         log.warning("LLM failed, using the extractive answer: %s", e)
-        return Answer(answer=text + "\n\n" + t["llm_fallback"].format(reason=str(e)[:120]), checkpoints=mat.refs,
-                      citations=citations, llm=None)
+        return done(text + "\n\n" + t["llm_fallback"].format(reason=str(e)[:120]), citations, None)
     if not cited.kept:
         reason = t["llm_dropped"].format(count=len(cited.dropped))
-        return Answer(answer=text + "\n\n" + t["llm_fallback"].format(reason=reason), checkpoints=mat.refs,
-                      citations=citations, llm=None)
+        return done(text + "\n\n" + t["llm_fallback"].format(reason=reason), citations, None)
     out = cited.text
+    if head:
+        out = "\n".join(head) + "\n" + out
     if cited.dropped:
         out += "\n\n" + t["llm_dropped"].format(count=len(cited.dropped))
-    return Answer(answer=out, checkpoints=mat.refs, citations=numbered, llm=llm.name)
+    return done(out, numbered, llm.name)
 
 
 # --------------------------------------------------------------------------- entry points
 
 
-def answer_question(engine, question: str, history: list[str] | None = None, llm=None) -> Answer:
-    """Answer a drafter's question from the knowledge base (see the module doc)."""
+def answer_question(engine: KnowledgeBase, question: str, history: list[str] | None = None, llm=None,
+                    on_text=None) -> Answer:
+    """Answer a drafter's question from the knowledge base (see the module doc). With a model and `on_text`, the
+    model's validated sentences also go to `on_text` while it writes (the returned Answer is the same)."""
+    from bot import answer_topics
+    from bot.bilingual import is_english, to_japanese
+
     question = (question or "").strip()
-    mat = gather(engine, question, history)
-    support_text = mat.query if len(retrieval_queries(question, history)) > 1 else question
-    if not supported(support_text, mat, engine.catalog):
-        t = templates()["answer"]
-        message = t["no_support"] if japanese_ratio(question) >= 0.3 else t["no_support_language"]
-        return Answer(answer=message, checkpoints=[], citations=[], llm=None)
+    english = is_english(question)
+    reading = to_japanese(question).japanese if english else question
+    answer = route(engine, question, reading, history, llm=llm, on_text=on_text)
+    if english:
+        answer.answer = answer_topics.gist(engine, answer, question) + "\n" + answer.answer
+    return answer
+
+
+def route(engine, question: str, reading: str, history: list[str] | None = None, llm=None,
+          on_text=None) -> Answer:
+    """Pick the kind of answer (module doc): explicit checkpoint, procedure, form item, retrieval or abstention.
+    `reading` is the question itself, or the Japanese reading of an English one; `question` keeps its numbers."""
+    from bot import answer_topics
+
+    if not explicit_checkpoints(reading, engine.catalog):
+        texts = [reading]
+        if is_follow_up(question, history):
+            texts.append("\n".join([*[h for h in (history or []) if h and h.strip()][-2:], reading]))
+        for text in texts:
+            routed = answer_topics.route_topic(engine, text, question)
+            if routed is not None:
+                return routed
+    mat = gather(engine, reading, history)
+    support_text = mat.query if len(retrieval_queries(reading, history)) > 1 else reading
+    if not mat.explicit:
+        rel = relevance(support_text, mat, engine) if (mat.refs or mat.findings) else None
+        if rel is None or not rel.answered():
+            return answer_topics.out_of_scope_answer()
+        node_answer = answer_topics.form_node_instead(engine, support_text, mat, rel)
+        if node_answer is not None:
+            return node_answer
     # a follow-up reaches the model together with the thread's earlier questions
-    return _finish(engine, support_text, mat, llm=llm)
+    return _finish(engine, support_text, mat, llm=llm, on_text=on_text)
 
 
-def explain_checkpoint(engine, checkpoint_id: str, llm=None) -> Answer:
+def explain_checkpoint(engine: KnowledgeBase, checkpoint_id: str, llm=None) -> Answer:
     """What a checkpoint asks, where it goes in the form, and the past findings on it."""
     catalog = engine.catalog
     cid = normalize_checkpoint_id(str(checkpoint_id))
@@ -384,7 +481,7 @@ def explain_checkpoint(engine, checkpoint_id: str, llm=None) -> Answer:
             if cid in hit_checkpoints(h):
                 mat.checkpoint_hits[cid] = h
                 break
-    if item is None and cid not in mat.checkpoint_hits:
+    if cid is None or (item is None and cid not in mat.checkpoint_hits):
         raise UnknownCheckpointError(
             f"細目「{checkpoint_id}」は見つかりません",
             hint="1〜74 の番号、索引済みの審査書が追加した細目の番号、または V1〜V12 を指定してください",
@@ -400,3 +497,4 @@ def explain_checkpoint(engine, checkpoint_id: str, llm=None) -> Answer:
     mat.findings = [h for h in engine.search(wording, kind="finding", k=30) if cid in hit_checkpoints(h)]
     mat.remarks = [h for h in engine.search(wording, kind="remark", k=K_REMARKS) if cid in hit_checkpoints(h)]
     return _finish(engine, wording, mat, llm=llm)
+

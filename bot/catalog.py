@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
 from bot.models import Checkpoint, Consideration, GlossaryEntry, Viewpoint
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
 from bot.text import normalize
 
 
@@ -50,7 +48,7 @@ class Catalog:
         vp = self.viewpoint(cid)
         return "、".join(vp.sections) if vp else ""
 
-    def with_extra(self, extra: list[Checkpoint]) -> "Catalog":
+    def with_extra(self, extra: list[Checkpoint]) -> Catalog:
         """A catalog that also knows body-specific checkpoints brought by review sheets (⑩, 74 and up)."""
         known = dict(self._by_id)
         for cp in extra:
@@ -79,7 +77,7 @@ def normalize_checkpoint_id(cid: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
-    data = yaml.safe_load(knowledge_file("catalog.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("catalog.yaml")
     return Catalog(
         [Viewpoint(**v) for v in data["viewpoints"]],
         [Consideration(**c) for c in data["considerations"]],
@@ -89,5 +87,5 @@ def load_catalog() -> Catalog:
 
 @lru_cache(maxsize=1)
 def load_glossary() -> list[GlossaryEntry]:
-    data = yaml.safe_load(knowledge_file("glossary.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("glossary.yaml")
     return [GlossaryEntry(**e) for e in data["entries"]]

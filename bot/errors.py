@@ -33,5 +33,21 @@ class IndexStateError(PiaError):
     """The index is missing, half-built, or was built with another embedder."""
 
 
+class StoreUnavailableError(PiaError):
+    """The Chroma server stopped answering (connection refused or cut). Nothing was switched: the old index stays."""
+
+
+class IndexBusyError(PiaError):
+    """Another index run holds the knowledge base's lock."""
+
+
+class DraftRefusedError(InputFileError):
+    """An assessment draft given to the indexer: drafts never become shared knowledge."""
+
+
+class AccessDeniedError(PiaError):
+    """The person asking may not see the file (Slack: not the owner, not in a conversation it is shared in)."""
+
+
 class ConfigurationError(PiaError):
     pass

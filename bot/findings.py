@@ -13,6 +13,7 @@ import re
 
 from bot.catalog import normalize_checkpoint_id
 from bot.errors import PiaError
+from bot.knowledge_base import KnowledgeBase
 from bot.models import FindingHit, SearchHit
 from bot.text import compact, normalize
 
@@ -25,10 +26,11 @@ class BadFilterError(PiaError):
 
 
 def parse_date_bound(value: str | None, *, end: bool) -> str | None:
-    """'2025-09-30', '2025/9/30', '令和7年9月30日', '2025-09', '2025' -> ISO date (the first or last day for a bound)."""
+    """'2025-09-30', '2025/9/30', '令和7年9月30日', '2025-09', '2025' -> ISO date (the first or last day for a
+    bound)."""
     if value is None or not str(value).strip():
         return None
-    from indexer.wareki import find_date
+    from bot.wareki import find_date
 
     s = normalize(str(value)).strip()
     iso = find_date(s)
@@ -41,7 +43,8 @@ def parse_date_bound(value: str | None, *, end: bool) -> str | None:
             return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
         mm = int(month)
         if not 1 <= mm <= 12:
-            raise BadFilterError(f"日付「{value}」の月が正しくありません", hint="例: 2025-09-30、2025-09、令和7年9月30日")
+            raise BadFilterError(f"日付「{value}」の月が正しくありません",
+                                 hint="例: 2025-09-30、2025-09、令和7年9月30日")
         if end:
             import calendar
 
@@ -51,14 +54,14 @@ def parse_date_bound(value: str | None, *, end: bool) -> str | None:
 
 
 def _hit_date(hit: SearchHit) -> str | None:
-    from indexer.wareki import find_date
+    from bot.wareki import find_date
 
     d = hit.source.date if hit.source else None
     return find_date(d) if d else None
 
 
 def search_findings(
-    engine,
+    engine: KnowledgeBase,
     query: str,
     checkpoint: str | None = None,
     agency: str | None = None,
@@ -72,12 +75,13 @@ def search_findings(
     if checkpoint is not None and str(checkpoint).strip():
         cid = normalize_checkpoint_id(str(checkpoint))
         if cid is None:
-            raise BadFilterError(f"細目の指定「{checkpoint}」を読み取れません", hint="例: --checkpoint 41、--checkpoint V5")
+            raise BadFilterError(f"細目の指定「{checkpoint}」を読み取れません",
+                                 hint="例: --checkpoint 41、--checkpoint V5")
     lo, hi = parse_date_bound(since, end=False), parse_date_bound(until, end=True)
     if lo and hi and lo > hi:
-        raise BadFilterError(f"期間の指定が逆です（{since} ～ {until}）", hint="--since は --until より前の日付にしてください")
+        raise BadFilterError(f"期間の指定が逆です（{since} ～ {until}）",
+                             hint="--since は --until より前の日付にしてください")
     k = max(1, int(k))
-    filtered = any(x for x in (cid, agency, result, lo, hi))
     text = (query or "").strip()
     if not text and cid:
         cp = engine.catalog.checkpoint(cid) or engine.catalog.viewpoint(cid)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
 from bot.models import FormFieldSpec
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
 
 INSTANCE_SEG = re.compile(r"^(システム|委託事項|提供先|移転先|ファイル)(\{n\}|\d+)$")
 _NODE_KEYS = {
@@ -125,7 +123,7 @@ def _flatten(node: dict, parent: FormFieldSpec | None, out: list[FormFieldSpec])
     if unknown:
         raise ValueError(f"form.yaml: unknown keys {sorted(unknown)} in node {node.get('id')}")
     base = list(parent.path) if parent else []
-    path = base + [node["seg"]] if node.get("seg") else base
+    path = [*base, node["seg"]] if node.get("seg") else base
     conds = list(node.get("na_when", [])) + list(node.get("required_when", []))
     spec = FormFieldSpec(
         id=node["id"],
@@ -154,7 +152,7 @@ def _flatten(node: dict, parent: FormFieldSpec | None, out: list[FormFieldSpec])
 
 @lru_cache(maxsize=1)
 def load_form() -> Form:
-    data = yaml.safe_load(knowledge_file("form.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("form.yaml")
     out: list[FormFieldSpec] = []
     for section in data["sections"]:
         _flatten(section, None, out)

@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigurationError
 from bot.models import Citation
 from bot.resources import prompt
 from bot.settings import Settings
 from bot.text import compact, normalize
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +43,7 @@ class LLMError(Exception):
 class ChatLLM:
     """A chat model plus the name it goes by in answers ("provider:model")."""
 
-    model: object  # a langchain BaseChatModel
+    model: BaseChatModel
     name: str
 
     def complete(self, system: str, user: str) -> str:
@@ -48,10 +53,25 @@ class ChatLLM:
             reply = self.model.invoke([SystemMessage(content=system), HumanMessage(content=user)])
         except Exception as e:  # network errors, timeouts, provider errors: all mean "fall back"
             raise LLMError(f"{type(e).__name__}: {e}") from e
-        content = reply.content
-        if isinstance(content, list):  # some providers return content blocks
-            content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
-        return str(content or "")
+        return _content_text(reply.content)
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        """The reply as it is generated, piece by piece (providers without streaming give it in one piece)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        try:
+            for chunk in self.model.stream([SystemMessage(content=system), HumanMessage(content=user)]):
+                piece = _content_text(chunk.content)
+                if piece:
+                    yield piece
+        except Exception as e:  # the same as complete(): the caller falls back
+            raise LLMError(f"{type(e).__name__}: {e}") from e
+
+
+def _content_text(content) -> str:
+    if isinstance(content, list):  # some providers return content blocks
+        content = "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return str(content or "")
 
 
 def llm_name(spec: str) -> str:
@@ -126,20 +146,70 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in (m.group(0) for m in _SENTENCE_RE.finditer(text)) if s.strip()]
 
 
+def _accept(result: CitedText, raw: str, n_sources: int) -> str:
+    """Validate one sentence into `result`; returns the text it adds to the kept answer ("" when dropped)."""
+    sentence = raw.strip()
+    if not sentence:
+        return ""
+    markers = [int(m) for m in _MARKER_RE.findall(sentence)]
+    newline = "\n" if raw.endswith("\n") else ""
+    if markers and all(1 <= m <= n_sources for m in markers):
+        result.kept.append(sentence + newline)
+        return sentence + newline
+    result.dropped.append(sentence)
+    if newline and result.kept and not result.kept[-1].endswith("\n"):
+        result.kept[-1] += newline
+        return newline
+    return ""
+
+
 def validate_cited(text: str, n_sources: int) -> CitedText:
     """Keep the sentences that cite at least one source and only sources 1..n_sources."""
     result = CitedText()
     for raw in split_sentences(text or ""):
-        sentence = raw.strip()
-        markers = [int(m) for m in _MARKER_RE.findall(sentence)]
-        newline = "\n" if raw.endswith("\n") else ""
-        if markers and all(1 <= m <= n_sources for m in markers):
-            result.kept.append(sentence + newline)
-        else:
-            result.dropped.append(sentence)
-            if newline and result.kept and not result.kept[-1].endswith("\n"):
-                result.kept[-1] += newline
+        _accept(result, raw, n_sources)
     return result
+
+
+# After a sentence's stop, its closing brackets, markers and spaces are taken greedily; what follows can still
+# belong to it only while it is the beginning of a marker ("[", "[1", "[12").
+_PARTIAL_MARKER = re.compile(r"\[\d{0,3}")
+
+
+class CitedStream:
+    """validate_cited() on text that arrives piece by piece: each sentence is judged as soon as it is complete
+    (a sentence is complete once a character follows that cannot belong to it), and what it adds to the answer
+    goes to `emit` at once. Fed the same text, `finish()` returns exactly what validate_cited() returns, and the
+    emitted pieces join to its kept text: nothing reaches the user that the final check would drop."""
+
+    def __init__(self, n_sources: int, emit: Callable[[str], None]):
+        self.n_sources = n_sources
+        self.emit = emit
+        self.buffer = ""
+        self.result = CitedText()
+
+    def _take(self, raw: str) -> None:
+        added = _accept(self.result, raw, self.n_sources)
+        if added:
+            self.emit(added)
+
+    def feed(self, piece: str) -> None:
+        self.buffer += piece
+        while self.buffer:
+            m = _SENTENCE_RE.match(self.buffer)
+            if m is None or not m.group(0):
+                return
+            raw, rest = m.group(0), self.buffer[m.end():]
+            if not raw.endswith("\n") and (not rest or _PARTIAL_MARKER.fullmatch(rest)):
+                return  # the sentence may still grow (more text, a marker, a line break)
+            self._take(raw)
+            self.buffer = rest
+
+    def finish(self) -> CitedText:
+        for raw in split_sentences(self.buffer):
+            self._take(raw)
+        self.buffer = ""
+        return self.result
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -150,12 +220,20 @@ def cited_numbers(text: str) -> list[int]:
     return seen
 
 
-def write_answer(llm: ChatLLM, question: str, citations: list[Citation], label) -> CitedText:
-    """Ask the model to answer from the numbered citations; return its validated sentences (may be empty)."""
+def write_answer(llm: ChatLLM, question: str, citations: list[Citation], label,
+                 on_text: Callable[[str], None] | None = None) -> CitedText:
+    """Ask the model to answer from the numbered citations; return its validated sentences (may be empty).
+
+    With `on_text`, the reply is streamed and each validated sentence goes to `on_text` as soon as it is complete
+    (an adapter shows it while the model is still writing)."""
     system = prompt("answer_system.md").format(count=len(citations))
     user = prompt("answer_user.md").format(question=question.strip(), sources=format_sources(citations, label))
-    raw = llm.complete(system, user)
-    return validate_cited(raw, len(citations))
+    if on_text is None:
+        return validate_cited(llm.complete(system, user), len(citations))
+    stream = CitedStream(len(citations), on_text)
+    for piece in llm.stream(system, user):
+        stream.feed(piece)
+    return stream.finish()
 
 
 # --------------------------------------------------------------------------- review findings: verbatim measures

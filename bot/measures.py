@@ -18,9 +18,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
 from bot.text import normalize
 
 # Bullet and numbering markers that open a line or an item inside a line.
@@ -47,7 +45,7 @@ class MeasureVocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> MeasureVocabulary:
-    data = yaml.safe_load(knowledge_file("review_templates.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("review_templates.yaml")
     m = data["measures"]
     return MeasureVocabulary(
         concrete={k: list(v) for k, v in m["concrete_markers"].items()},
@@ -142,11 +140,43 @@ def draft_measures(text: str, limit: int = 4, require_concrete: bool = True) -> 
     return items[:limit]
 
 
+def _top_level_commas(text: str) -> list[int]:
+    """Positions of the 、 outside brackets."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in "(（「『【[":
+            depth += 1
+        elif ch in ")）」』】]" and depth:
+            depth -= 1
+        elif ch == "、" and depth == 0:
+            out.append(i)
+    return out
+
+
+def condense(clause: str, limit: int = 60) -> str:
+    """The part of a long measure clause a finding names: a verbatim tail of the clause, from a top-level 、 to its
+    end (so it keeps the clause's own predicate), at most `limit` characters, naming as many kinds of concrete detail
+    as a tail that short can. A clause within the limit is kept whole; one with no short tail keeps its last part.
+
+    So a finding summarises what the draft names instead of copying its sentences wholesale, and every measure it
+    quotes is still the draft's own words."""
+    c = clause.strip()
+    if len(c) <= limit:
+        return c
+    tails = [c[i + 1:].strip() for i in _top_level_commas(c)]
+    tails = [t for t in tails if t]
+    short = [t for t in tails if len(t) <= limit and len(t) >= vocabulary().min_clause_chars]
+    if short:
+        return max(short, key=lambda t: (concreteness(t)[0], len(t)))
+    return tails[-1] if tails and len(tails[-1]) >= vocabulary().min_clause_chars else c
+
+
 # --------------------------------------------------------------------------- past findings -> measures
 
 
 def finding_topic(text: str) -> tuple[str, str] | None:
-    """The opening topic of a finding and its connector: ('特定個人情報ファイルが不正に複製されるリスク対策', 'として')."""
+    """The opening topic of a finding and its connector:
+    ('特定個人情報ファイルが不正に複製されるリスク対策', 'として')."""
     m = _FINDING_OPEN_RE.match(normalize(text).strip())
     if not m:
         return None
@@ -188,7 +218,7 @@ def plain_clause(clause: str) -> tuple[str, str]:
     `こと`; one in polite form (`…を行います`) has its polite ending replaced by the plain form of its last verb
     (`行う` + `こと`), the verbatim part stopping before that verb. A clause ending in a noun is used as it is."""
     c = clause.rstrip("。")
-    if c.endswith("こと") or c.endswith("等"):
+    if c.endswith(("こと", "等")):
         return c, ""
     if c.endswith("ます"):
         head, tail = _plain_from_polite(c)
@@ -220,7 +250,7 @@ def _plain_from_polite(c: str) -> tuple[str, str]:
     morphs = _morphemes(c)
     if len(morphs) < 2 or morphs[-1][0] != "ます":
         return "", ""
-    surface, pos, begin, base = morphs[-2]
+    _surface, pos, begin, base = morphs[-2]
     if pos != "動詞":
         return "", ""
     return c[:begin], base
@@ -228,6 +258,6 @@ def _plain_from_polite(c: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def _sudachi():
-    from sudachipy import Dictionary
+    from bot.tokenize import new_tokenizer
 
-    return Dictionary(dict="core").tokenizer()
+    return new_tokenizer()

@@ -3,8 +3,12 @@ and are found the same way from an editable install and from a plain `pip instal
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 def knowledge_dir() -> Path:
@@ -17,6 +21,17 @@ def prompts_dir() -> Path:
 
 def knowledge_file(name: str) -> Path:
     return knowledge_dir() / name
+
+
+# libyaml's safe loader when PyYAML was built with it: the same documents, several times faster to parse
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def knowledge_yaml(name: str) -> Any:
+    """One YAML file of knowledge/, parsed once per process (the one loader every vocabulary goes through).
+    The object is shared: callers read it and never change it."""
+    return yaml.load(knowledge_file(name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
 
 
 def bundled_sources() -> list[Path]:

@@ -21,14 +21,16 @@ import json
 import logging
 import re
 import threading
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from bot.catalog import Catalog, load_catalog, load_glossary
-from bot.errors import PiaError
-from bot.models import Record, SearchHit
+from bot.errors import IndexStateError, PiaError
+from bot.form_refs import normalize_refs
+from bot.models import Checkpoint, Record, SearchHit, Viewpoint
 from bot.settings import Settings
 from bot.store import Store, lexical_text
 from bot.text import CIRCLED, ROMAN, compact, normalize
@@ -54,21 +56,14 @@ KINDS = ("checkpoint", "finding", "remark", "guideline")
 # --------------------------------------------------------------------------- query understanding
 
 
-_ASCII_ROMAN_SECTION = re.compile(r"(?<![A-Za-z])(VI|IV|V|III|II|I)\s*[-－‐ー・.．]?\s*(?=\d{1,2}(?!\d))")
-_ROMAN_SECTION_SEP = re.compile(r"([ⅠⅡⅢⅣⅤⅥ])\s*[-－‐ー・]\s*(?=\d)")
-_ASCII_ROMAN_MAP = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
-
-
 def normalize_query(query: str) -> str:
-    q = normalize(query)
-    q = _ASCII_ROMAN_SECTION.sub(lambda m: _ASCII_ROMAN_MAP[m.group(1)] + " ", q)
-    q = _ROMAN_SECTION_SEP.sub(lambda m: m.group(1) + " ", q)
-    return re.sub(r"[ \t]+", " ", q).strip()
+    """Normalised query with section numbers in one notation (`III-7` -> `Ⅲ 7`), as bot/form_refs.py reads them."""
+    return normalize_refs(query)
 
 
 _ID_PATTERNS = [
-    re.compile(r"(?:細目|チェックポイント|チェック項目|考慮事項|checkpoint|check point)\s*(?:の|no\.?|番号)?\s*(\d{1,3})(?!\d)",
-               re.IGNORECASE),
+    re.compile(r"(?:細目|チェックポイント|チェック項目|考慮事項|checkpoint|check point)"
+               r"\s*(?:の|no\.?|番号)?\s*(\d{1,3})(?!\d)", re.IGNORECASE),
     re.compile(r"(?<![\d.])(\d{1,3})\s*番(?![号地])"),
     re.compile(r"(?:No\.|No|#)\s*(\d{1,3})(?!\d)"),
 ]
@@ -139,18 +134,23 @@ def find_references(q: str, catalog: Catalog) -> References:
     return References(ids=ids, sections=sections, names=find_names(q, catalog))
 
 
+# (compact name, checkpoint id) of each catalog, built once per catalog object
+_NAMES_TABLES: weakref.WeakKeyDictionary[Catalog, list[tuple[str, str]]] = weakref.WeakKeyDictionary()
+
+
 def _names_table(catalog: Catalog) -> list[tuple[str, str]]:
-    cached = getattr(catalog, "_pia_names", None)
+    cached = _NAMES_TABLES.get(catalog)
     if cached is not None:
         return cached
     table: list[tuple[str, str]] = []
-    for item in [*catalog.checkpoints, *catalog.viewpoints]:
+    items: list[Checkpoint | Viewpoint] = [*catalog.checkpoints, *catalog.viewpoints]
+    for item in items:
         names = {item.title, *re.split(r"[・/]", item.title), *item.aliases}
         for nm in names:
             c = compact(nm)
             if len(c) >= MIN_NAME_CHARS:
                 table.append((c, item.id))
-    catalog._pia_names = table  # type: ignore[attr-defined]
+    _NAMES_TABLES[catalog] = table
     return table
 
 
@@ -177,8 +177,17 @@ def _label_matches(label: str, rest: str) -> bool:
     return len(head) >= 2 and rest.startswith(head)
 
 
+def lemma_key(text: str) -> frozenset[str]:
+    """The Sudachi lemmas a glossary term is recognised by, whatever its inflection: 「亡くなった人」 -> {亡くなる};
+    a one-character word (人, 方, 者) is left out when there are others, so 「亡くなった方」 is the same term."""
+    toks = tokenize(text)
+    longer = {t for t in toks if len(t) > 1}
+    return frozenset(longer or toks)
+
+
 class Glossary:
-    """Everyday words -> the form's words."""
+    """Everyday words -> the form's words. A Japanese term is found as written, or by its lemmas (亡くなる also in
+    亡くなった, 亡くなられた; 辞めた職員 also in 職員が辞めた)."""
 
     def __init__(self):
         entries = load_glossary()
@@ -186,9 +195,11 @@ class Glossary:
             ((normalize(e.term).lower(), [normalize(t) for t in e.form_terms]) for e in entries),
             key=lambda x: -len(x[0]),
         )
+        self.lemmas = {term: lemma_key(term) for term, _ in self.entries if term and not term.isascii()}
 
     def expand(self, q: str) -> list[str]:
         ql = q.lower()
+        q_lemmas = set(tokenize(q))
         extra: list[str] = []
         for term, form_terms in self.entries:
             if not term:
@@ -196,7 +207,8 @@ class Glossary:
             if term.isascii():
                 hit = re.search(r"(?<![a-z])" + re.escape(term) + r"(?![a-z])", ql) is not None
             else:
-                hit = term in ql
+                key = self.lemmas.get(term)
+                hit = term in ql or bool(key and key <= q_lemmas)
             if hit:
                 for t in form_terms:
                     if t not in extra and t.lower() not in ql:
@@ -229,7 +241,7 @@ class LexicalIndex:
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
     @classmethod
-    def load(cls, store: Store, cache_dir: Path | None) -> "LexicalIndex":
+    def load(cls, store: Store, cache_dir: Path | None) -> LexicalIndex:
         col = store.collection()
         records = store.all_records()
         tokens: list[list[str]] | None = None
@@ -237,7 +249,7 @@ class LexicalIndex:
         if cache and cache.is_file():
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
-                by_id = dict(zip(data["ids"], data["tokens"]))
+                by_id = dict(zip(data["ids"], data["tokens"], strict=True))
                 if set(by_id) == {r.id for r in records}:
                     tokens = [by_id[r.id] for r in records]
             except (OSError, ValueError, KeyError):
@@ -274,24 +286,27 @@ class HybridRetriever:
 
     # ------------------------------------------------------------------ state
     def _ready(self) -> LexicalIndex:
-        """Build the index if missing, refuse a foreign embedder, (re)load BM25 when the collection changed."""
-        from indexer.pipeline import ensure_index
-
+        """Refuse a missing index or a foreign embedder, (re)load BM25 when the collection changed. The Engine builds
+        a missing index before it makes a retriever (Engine.ensure_index); the retriever never builds one."""
         with self._lock:
             active = self.store.active_name()
             if not active:
-                ensure_index(self.store)
-                active = self.store.active_name()
+                raise IndexStateError("索引がまだありません。", hint="`pia index` を実行してください")
             if self._checked != active:
                 self.store.check_embedder()
                 self._checked = active
             if self._lexical is None or self._lexical.collection != active:
-                        self._lexical = LexicalIndex.load(self.store, Path(self.settings.data_dir) / "lexical")
+                self._lexical = LexicalIndex.load(self.store, Path(self.settings.data_dir) / "lexical")
             return self._lexical
 
     @property
     def catalog(self) -> Catalog:
         return self._catalog
+
+    def records(self, kind: str) -> list[Record]:
+        """Every record of one kind in the index, as the lexical index holds them (in memory, reloaded when the
+        collection changes): no store round trip."""
+        return [r for r in self._ready().records if r.kind == kind]
 
     def warm(self) -> None:
         """Load everything a first query needs (models, BM25), so that the first answer is fast."""
@@ -302,7 +317,8 @@ class HybridRetriever:
     def search(self, query: str, kind: str | None = None, k: int = 10, mode: str = "hybrid") -> list[SearchHit]:
         """Best records for a query, best first. mode "lexical"/"dense" run one side alone (for `pia eval`)."""
         if kind is not None and kind not in KINDS:
-            raise PiaError(f"種類 {kind} は指定できません。", hint="checkpoint, finding, remark, guideline のいずれかです")
+            raise PiaError(f"種類 {kind} は指定できません。",
+                           hint="checkpoint, finding, remark, guideline のいずれかです")
         if mode not in MODES:
             raise ValueError(mode)
         q = normalize_query(query or "")
@@ -310,7 +326,7 @@ class HybridRetriever:
             raise PiaError("検索語が空です。", hint="調べたい言葉を入力してください")
         try:
             return self._search(q, kind, k, mode)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             # another process switched the index and deleted the collection between our pointer read and query
             if type(e).__name__ != "NotFoundError":
                 raise
@@ -382,5 +398,5 @@ class HybridRetriever:
         hid = r.checkpoints[0] if r.kind == "checkpoint" and r.checkpoints else r.id
         return SearchHit(
             kind=r.kind, id=hid, checkpoints=r.checkpoints, text=r.text, source=r.source, score=round(score, 6),
-            result=r.result,
+            result=r.result, form_items=r.form_items,
         )

@@ -1,7 +1,13 @@
-"""A pre-filled review sheet (審査書の下書き) for a draft: `pia review`.
+"""The secretariat's output for a draft, by body type (rules.md, "Who reviews"): `pia review`.
 
-draft_review_sheet(engine, path) checks the draft (engine.check) and lays the result out as the seed review sheet
-does: 審査の観点 / 主な考慮事項 / 細目 / 該当箇所 / 審査結果 / 所見, in the seed's parts and order.
+draft_review_sheet(engine, path) checks the draft (engine.check) and lays the result out by who reviews it:
+- a national body's draft (行政機関等): the pre-filled review sheet (審査書の下書き, kind `review_sheet`) as the seed
+  review sheet does: 審査の観点 / 主な考慮事項 / 細目 / 該当箇所 / 審査結果 / 所見, in the seed's parts and order,
+  then 総評 and the 審査記載事項 candidates;
+- a local government's draft (地方公共団体等): a 第三者点検 checklist (kind `third_party_checklist`): the same rows
+  with the draft's place and statement, the status, what the inspector should confirm and an empty column for the
+  inspector's comment; no 審査記載事項 (the Commission does not review it). A draft whose body type cannot be told
+  gets the review sheet.
 
 - 該当箇所: the pages and the section where the draft answers the checkpoint (the checker's evidence pages).
 - 審査結果: proposed from the checker: ok -> 問題は認められない, not_applicable -> 該当なし, incomplete/missing ->
@@ -11,7 +17,12 @@ does: 審査の観点 / 主な考慮事項 / 細目 / 該当箇所 / 審査結�
   The topic (a fixed part) is the opening of a past finding on the same checkpoint, else the checkpoint's title;
   the measures are clauses cut verbatim out of the draft's answer (bot.measures). With PIA_LLM set the model picks
   the measures among the draft's clauses; anything it returns that is not verbatim draft text is dropped.
-- 総評 and the 審査記載事項 candidates come last. All wording is data: knowledge/review_templates.yaml.
+  Long clauses are condensed to the tail that names the measure (bot.measures.condense): the finding summarises
+  what the draft names, still in the draft's own words, rather than copying its sentences wholesale.
+- 総評 and the 審査記載事項 candidates agree with the statuses: while any row is flagged (or left to confirm) neither
+  says 特段の問題は認められない, and the flagged rows are named. Prose never shows internal ids: a viewpoint is
+  written 審査の観点(1) しきい値判断, a checkpoint 細目6 期待されるメリット. All wording is data:
+  knowledge/review_templates.yaml.
 
 The draft's text is used in memory only: nothing of it is logged or indexed.
 """
@@ -23,12 +34,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.catalog import Catalog
-from bot.measures import draft_measures, finding_topic, plain_clause, split_clauses
-from bot.models import CheckReport, CheckResult, DraftField, ReviewDraft, ReviewDraftRow
-from bot.resources import knowledge_file
+from bot.knowledge_base import KnowledgeBase
+from bot.measures import condense, draft_measures, finding_topic, plain_clause, split_clauses
+from bot.models import FLAG_STATUSES, CheckReport, CheckResult, DraftField, ReviewDraft, ReviewDraftRow
+from bot.resources import knowledge_yaml
 from bot.text import compact, normalize
 
 log = logging.getLogger(__name__)
@@ -42,7 +52,7 @@ GENERAL_LAST = ["V12"]
 
 @lru_cache(maxsize=1)
 def templates() -> dict:
-    return yaml.safe_load(knowledge_file("review_templates.yaml").read_text(encoding="utf-8"))
+    return knowledge_yaml("review_templates.yaml")
 
 
 # --------------------------------------------------------------------------- layout
@@ -112,16 +122,16 @@ def finding_text(topic: str, connector: str, measures: list[str], descriptive: b
     return f["open"].format(topic=topic, connector=connector) + f["item_joiner"].join(items) + closing
 
 
-def precedent_topics(engine) -> dict[str, tuple[str, str]]:
-    """checkpoint id -> the opening topic (and connector) of a past finding on it, from the indexed review sheets.
+def precedent_topics(engine: KnowledgeBase) -> dict[str, tuple[str, str]] | None:
+    """checkpoint id -> the opening topic (and connector) of a past finding on it, from the indexed review sheets;
+    None when the index could not be read (the sheet then says `"degraded": ["precedents"]`).
 
     A finding attributed to fewer checkpoints speaks more precisely; topics naming a particular body are skipped."""
     try:
-        engine.retriever.warm()  # builds the index from knowledge/ if it is missing
-        records, _ = engine.store.records(where={"kind": "finding"})
+        records = engine.records("finding")
     except Exception as e:  # no index: the catalog titles serve as topics
-        log.warning("no past findings for the review topics: %s", e)
-        return {}
+        log.warning("no past findings for the review topics: %s", type(e).__name__)
+        return None
     best: dict[str, tuple[int, str, str]] = {}
     catalog = engine.catalog
     for r in records:
@@ -232,6 +242,28 @@ def fill_fields(template: str, fields: list[DraftField]) -> str | None:
     return None if missing else out
 
 
+def statement_text(res: CheckResult | None, fields: list[DraftField]) -> str:
+    """The draft's statement for a row (the checklist's 評価書の記載): its answer, cut to a readable length."""
+    limit = int(templates()["checklist"].get("statement_max_chars", 300))
+    text = normalize(answer_text(res, fields)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def confirm_text(status: str, reasons: str, question: str) -> str:
+    """What the inspector should confirm for a row, by its status (the checklist's 確認すること)."""
+    c = templates()["checklist"]["confirm"]
+    return c.get(status, c["ok"]).format(reasons=reasons, question=normalize(question).strip())
+
+
+def body_kind(report: CheckReport) -> str | None:
+    """'national' or 'local' from the draft's own fields (the checker's rule), None when it cannot be told."""
+    from bot.checker.draft_view import DraftView
+    from bot.checker.viewpoints import body_type
+    from bot.form import load_form
+
+    return body_type(DraftView(report.fields, load_form()))
+
+
 # --------------------------------------------------------------------------- the sheet
 
 
@@ -243,7 +275,7 @@ def draft_text(report: CheckReport) -> str:
     return normalize("\n".join(p for p in parts if p))
 
 
-def build_row(engine, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str,
+def build_row(engine: KnowledgeBase, part: str, cid: str, res: CheckResult | None, report: CheckReport, text: str,
               topics: dict[str, tuple[str, str]], llm=None, llm_rows: list[str] | None = None) -> ReviewDraftRow:
     catalog: Catalog = engine.catalog
     t = templates()
@@ -281,8 +313,12 @@ def build_row(engine, part: str, cid: str, res: CheckResult | None, report: Chec
     f = t["finding"]
     topic, connector = topics.get(cid) or (title, f["default_connector"])
     row.topic = topic
+    row.statement = statement_text(res, report.fields)
+    row.confirm = confirm_text(status, reasons, cp.text if cp is not None else (vp.text if vp else ""))
     if status == "not_applicable":
         row.finding = f["not_applicable"]
+    elif status == "review":  # what no rule can decide: never written up as 妥当
+        row.finding = f["review"].format(topic=topic, reasons=reasons)
     elif status == "missing":
         row.finding = f["missing"].format(topic=topic)
     elif status == "incomplete":
@@ -319,7 +355,10 @@ def measures_finding(cp, topic: str, connector: str, answer: str, text: str, wor
             log.warning("LLM failed for checkpoint %s, using extractive measures: %s", cp.id, e)
     by_llm = bool(measures)
     if not measures:
+        measures = rubric_measures(cp.id, answer, limit)
+    if not measures:
         measures = draft_measures(answer, limit=limit, require_concrete=not descriptive)
+    measures = _summary(measures, int(f.get("summary_max_chars", 60)), int(f.get("summary_max_total_chars", 220)))
     if measures:
         return finding_text(topic, connector, measures, descriptive), measures, by_llm
     first = split_clauses(answer)
@@ -329,36 +368,91 @@ def measures_finding(cp, topic: str, connector: str, answer: str, text: str, wor
     return f["no_measure"].format(topic=topic), [], False
 
 
+def rubric_measures(checkpoint_id: str, answer: str, limit: int) -> list[str]:
+    """The draft's clauses that name the items of the checkpoint's rubric (knowledge/rubrics.yaml), verbatim and in
+    the draft's order: what the finding says 「…等が具体的に記載されており」 about. [] without a rubric."""
+    from bot.rubrics import coverage, rubric_for
+
+    rubric = rubric_for(checkpoint_id)
+    if rubric is None or not answer.strip():
+        return []
+    cov = coverage(rubric, answer)
+    if not cov.named:
+        return []
+    clauses = list(dict.fromkeys(split_clauses(answer)))
+    chosen: list[int] = []
+    for named in sorted(cov.named.values(), key=lambda n: n.begin):
+        k = next((i for i, c in enumerate(clauses) if named.words and named.words in c), None)
+        if k is not None and k not in chosen:
+            chosen.append(k)
+    return [clauses[i] for i in sorted(chosen)][:limit]
+
+
+def prose_ref(cid: str) -> str:
+    """A checkpoint as prose names it: 審査の観点(1) しきい値判断 for a viewpoint, 細目6 期待されるメリット for a
+    numbered checkpoint (never the internal V1)."""
+    from bot.catalog import load_catalog
+
+    g = templates()["general_comments"]
+    title = load_catalog().title(cid)
+    if cid.startswith("V"):
+        return g["viewpoint_item"].format(n=cid[1:], title=title)
+    return g["checkpoint_item"].format(n=cid, title=title)
+
+
+def _listed(rows: list[ReviewDraftRow]) -> str:
+    limit = int(templates()["general_comments"].get("attention_limit", 12))
+    return "、".join(prose_ref(r.checkpoint) for r in rows[:limit]) + ("等" if len(rows) > limit else "")
+
+
+def _summary(measures: list[str], each: int, total: int) -> list[str]:
+    """The measures a finding names: each condensed to what it names (bot.measures.condense), in the draft's order,
+    stopping at `total` characters (the first is always kept)."""
+    out: list[str] = []
+    used = 0
+    for m in dict.fromkeys(condense(m, each) for m in measures):
+        if out and used + len(m) > total:
+            break
+        out.append(m)
+        used += len(m)
+    return out
+
+
 def general_comments(rows: list[ReviewDraftRow], office: str) -> list[str]:
+    """総評: 特段の問題は認められない only when no row is flagged or left to confirm; otherwise each part is described
+    without that conclusion, and the flagged rows (and those to confirm) are named."""
     g = templates()["general_comments"]
     ok = ("ok", "not_applicable")
-    first = [r for r in rows if r.consideration in ("①", "②") or r.checkpoint.startswith("V")]
+    # (3) and (11) are always left to a person (rules.md): they are listed below, not held against the work itself
+    person = {"V3", "V11"}
+    first = [r for r in rows if (r.consideration in ("①", "②") or r.checkpoint.startswith("V"))
+             and r.checkpoint not in person]
     rest = [r for r in rows if r.consideration and r.consideration not in ("①", "②")]
+    flagged = [r for r in rows if r.status in FLAG_STATUSES]
+    review = [r for r in rows if r.status == "review"]
+    clean = not flagged and not review
     out = []
-    if all(r.status in ok for r in first):
-        out.append(g["ok"][0].format(office=office))
-    if all(r.status in ok for r in rest):
-        out.append(g["ok"][1].format(office=office))
-    attention = [r for r in rows if r.status not in ok]
-    if attention:
-        limit = int(g.get("attention_limit", 12))
-        items = "、".join(
-            g["attention_item"].format(id=r.checkpoint, title=_row_title(r)) for r in attention[:limit]
-        ) + ("等" if len(attention) > limit else "")
-        out.append(g["attention"].format(items=items))
+    for i, part in enumerate((first, rest)):
+        if all(r.status in ok for r in part):
+            out.append((g["ok"] if clean else g["described"])[i].format(office=office))
+    if flagged:
+        out.append(g["flagged"].format(items=_listed(flagged)))
+    if review:
+        out.append(g["review"].format(items=_listed(review)))
     return [f"({i}) {c}" for i, c in enumerate(out, 1)]
 
 
-def _row_title(r: ReviewDraftRow) -> str:
-    from bot.catalog import load_catalog
-
-    return load_catalog().title(r.checkpoint)
-
-
-def review_remarks(report: CheckReport, text: str, office: str) -> list[str]:
+def review_remarks(report: CheckReport, text: str, office: str, rows: list[ReviewDraftRow] | None = None) -> list[str]:
+    """審査記載事項 candidates (national bodies only). `when: clean` items only when no row is flagged or left to
+    confirm, `when: flagged` items only while rows are flagged (they name them)."""
+    rows = rows or []
+    flagged = [r for r in rows if r.status in FLAG_STATUSES]
+    clean = not flagged and not any(r.status == "review" for r in rows)
     out = []
     for item in templates()["review_remarks"]:
         when = item.get("when", "always")
+        if (when == "clean" and not clean) or (when == "flagged" and not flagged):
+            continue
         if when.startswith("text:") and when[5:] not in text:
             continue
         if when.startswith("field:"):
@@ -367,30 +461,56 @@ def review_remarks(report: CheckReport, text: str, office: str) -> list[str]:
             v = field_value(report.fields, path, label)
             if v is None or compact(want) not in compact(v):
                 continue
-        out.append(item["text"].format(office=office))
+        out.append(item["text"].format(office=office, items=_listed(flagged)))
     return [f"({i}) {r}" for i, r in enumerate(out, 1)]
 
 
-def draft_review_sheet(engine, path: Path, llm=None, report: CheckReport | None = None) -> ReviewDraft:
+def draft_review_sheet(engine: KnowledgeBase, path: Path, llm=None, report: CheckReport | None = None) -> ReviewDraft:
     """The pre-filled review sheet of a draft (see the module doc)."""
     from bot.llm import get_llm
 
     if report is None:
-        report = engine.check(Path(path))
+        from bot.checker import check_draft
+
+        report = check_draft(engine, Path(path))
     if llm is None:
         llm = get_llm(engine.settings)
     results = {r.id: r for r in report.checkpoints}
     text = draft_text(report)
     catalog = engine.catalog
-    topics = precedent_topics(engine)
+    found_topics = precedent_topics(engine)
+    topics = found_topics or {}
+    degraded = list(report.degraded)
+    if found_topics is None and "precedents" not in degraded:
+        degraded.append("precedents")
     llm_rows: list[str] = []
     rows = [build_row(engine, part, cid, results.get(cid), report, text, topics, llm=llm, llm_rows=llm_rows)
             for part, cid in sheet_layout(catalog)]
     office = field_value(report.fields, "Ⅰ 1.", "事務の名称") or report.document.title or templates()["draft_label"]
+    if body_kind(report) == "local":  # a 第三者点検 checklist: no 審査記載事項 (rules.md, "Who reviews")
+        return ReviewDraft(kind="third_party_checklist", document=report.document, rows=rows,
+                           general_comments=checklist_summary(rows, office), review_remarks=[],
+                           llm=llm.name if llm_rows else None, degraded=degraded)
     return ReviewDraft(
+        kind="review_sheet",
         document=report.document,
         rows=rows,
         general_comments=general_comments(rows, office),
-        review_remarks=review_remarks(report, text, office),
+        review_remarks=review_remarks(report, text, office, rows),
         llm=llm.name if llm_rows else None,
+        degraded=degraded,
     )
+
+
+def checklist_summary(rows: list[ReviewDraftRow], office: str) -> list[str]:
+    """The checklist's 点検の概要: how many rows need the inspector's attention, which, and where the result goes."""
+    c = templates()["checklist"]
+    flagged = [r for r in rows if r.status in FLAG_STATUSES]
+    review = [r for r in rows if r.status == "review"]
+    out = [c["summary"].format(office=office, rows=len(rows), flagged=len(flagged), review=len(review))]
+    if flagged:
+        out.append(c["summary_flagged"].format(items=_listed(flagged)))
+    if review:
+        out.append(c["summary_review"].format(items=_listed(review)))
+    out.append(c["summary_record"])
+    return out

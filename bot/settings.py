@@ -35,10 +35,35 @@ class Settings(BaseSettings):
     slack_api_url: str = "https://slack.com/api/"
     pia_max_upload_mb: int = 30
     pia_indexers: str = Field(default="", description="Comma-separated Slack user ids allowed to run /pia-index")
-    pia_check_timeout: float = Field(default=300.0, description="Seconds a Slack /pia-check may take before the user is told")
+    pia_check_timeout: float = Field(default=300.0,
+                                     description="Seconds a Slack /pia-check may take before the user is told")
+    pia_round_retention_days: float = Field(
+        default=30.0, description="Days a Slack check's statuses and field hashes (never text) are kept so that a "
+                                  "re-check of the same draft shows what changed; 0 keeps nothing")
 
     # limits
     pia_max_file_mb: int = 100
+    pia_max_query_chars: int = Field(default=2000, ge=100,
+                                     description="A question or search is cut to this many characters")
+    pia_index_wait: float = Field(default=120.0, ge=0,
+                                  description="Seconds `pia index` waits for another index run before exit 2")
+
+    # serving (bot/slack/runtime.py, bot/slack/server.py, bot/threads.py)
+    pia_threads: int = Field(default=1, ge=0,
+                             description="BLAS/OpenMP threads per process (0 = the libraries' own default)")
+    pia_question_workers: int = Field(default=2, ge=1, description="Engine calls for questions run at once")
+    pia_question_queue: int = Field(default=500, ge=0, description="Questions waiting beyond that before refusing")
+    pia_check_workers: int = Field(default=1, ge=1, description="Checks (and /pia-index runs) at once")
+    pia_check_queue: int = Field(default=10, ge=0, description="Checks waiting in line before refusing")
+    pia_answer_timeout: float = Field(default=120.0, gt=0,
+                                      description="Seconds an answer may take once its work has started")
+    pia_slack_threads: int = Field(default=256, ge=8,
+                                   description="Threads for Slack listeners (they mostly wait on Slack and the pools)")
+    pia_drain_seconds: float = Field(default=25.0, ge=0,
+                                     description="On SIGTERM: how long in-flight work may take to finish")
+    pia_workers: int = Field(default=1, ge=1, description="`pia serve`: processes (HTTP workers or Socket Mode "
+                                                          "connections) over the one knowledge store")
+    pia_stream: bool = Field(default=True, description="Stream LLM answers into Slack (chat.startStream)")
 
     @property
     def data_dir(self) -> Path:

@@ -17,7 +17,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _SMALL_ROMAN = "ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ"
 
 # Characters that make up Japanese words (kana, kanji, iteration marks, long vowel mark, CJK punctuation).
-JP = r"\u3005\u3006\u3007\u303b\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff08\uff09\u300c-\u300f"
+JP = (r"\u3005\u3006\u3007\u303b\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+      r"\u3000-\u303f\uff08\uff09\u300c-\u300f")
 _JP_CLASS = f"[{JP}]"
 _SPACE_IN_JP = re.compile(f"(?<={_JP_CLASS})[ \t\u3000]+(?={_JP_CLASS})")
 # PDF wrapping also leaves a space between a Japanese character and the closing paren/digit run of a word,
@@ -28,7 +29,7 @@ _RESTORE = {v: k for k, v in _PROTECT.items()}
 _PROTECT_RE = re.compile("|".join(map(re.escape, _PROTECT)))
 _RESTORE_RE = re.compile("\ue000\\d\\d")
 # NFKC maps the small roman numerals to ascii; keep them as the capital ones instead.
-_SMALL_TO_CAPITAL = dict(zip(_SMALL_ROMAN, ROMAN))
+_SMALL_TO_CAPITAL = str.maketrans(dict(zip(_SMALL_ROMAN, ROMAN, strict=True)))
 
 # ASCII roman numeral used as a section number: standing alone, followed by a space and an item
 # number ("III 2."), a Japanese character, a bracket, a separator or the end of the line.
@@ -43,7 +44,7 @@ def nfkc_keep_labels(text: str) -> str:
     protected = _PROTECT_RE.sub(lambda m: _PROTECT[m.group(0)], text)
     normalized = unicodedata.normalize("NFKC", protected)
     restored = _RESTORE_RE.sub(lambda m: _RESTORE.get(m.group(0), m.group(0)), normalized)
-    return "".join(_SMALL_TO_CAPITAL.get(c, c) for c in restored)
+    return restored.translate(_SMALL_TO_CAPITAL)
 
 
 def canonical_roman(text: str) -> str:

@@ -28,12 +28,25 @@ _STOP = {
 _LABEL_RE = re.compile(r"リスク\s*(\d{1,2})|([" + "".join(ROMAN) + CIRCLED + r"])")
 
 
+@lru_cache(maxsize=1)
+def sudachi_dictionary():
+    """The one Sudachi core dictionary of the process (~75 MB each): every tokenizer object is made from it."""
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def new_tokenizer():
+    """A Sudachi tokenizer object on the shared dictionary (not thread-safe: its owner keeps a lock)."""
+    d = sudachi_dictionary()
+    return d.tokenizer() if hasattr(d, "tokenizer") else d.create()
+
+
 class SudachiTokenizer:
     def __init__(self):
-        from sudachipy import Dictionary, SplitMode
+        from sudachipy import SplitMode
 
-        d = Dictionary(dict="core")
-        self._tok = d.tokenizer() if hasattr(d, "tokenizer") else d.create()
+        self._tok = new_tokenizer()
         self._mode_c = SplitMode.C
         self._mode_a = SplitMode.A
         self._lock = threading.Lock()  # a Sudachi tokenizer object is not thread-safe
@@ -63,6 +76,23 @@ class SudachiTokenizer:
         return out
 
 
+    def words(self, text: str) -> list[tuple[str, list[str], str]]:
+        text = _LABEL_RE.sub(" ", normalize(text))
+        out: list[tuple[str, list[str], str]] = []
+        with self._lock:
+            for chunk in _chunks(text):
+                for m in self._tok.tokenize(chunk, self._mode_c):
+                    pos = m.part_of_speech()[0]
+                    if pos in _DROP_POS:
+                        continue
+                    form = m.normalized_form().lower()
+                    if form in _STOP or not form.strip():
+                        continue
+                    subs = [s.normalized_form().lower() for s in m.split(self._mode_a)]
+                    out.append((form, [s for s in subs if s != form] if len(subs) > 1 else [], pos))
+        return out
+
+
 def _chunks(text: str, limit: int = 10000) -> list[str]:
     """Sudachi refuses inputs above ~49 KB; split long texts on line breaks."""
     if len(text.encode("utf-8")) < 40000:
@@ -77,3 +107,10 @@ def get_tokenizer() -> SudachiTokenizer:
 
 def tokenize(text: str) -> list[str]:
     return get_tokenizer().tokens(text)
+
+
+def words(text: str) -> list[tuple[str, list[str], str]]:
+    """Content words (Sudachi mode C, normalised forms) with their mode-A parts and part of speech:
+    [('委託先', ['委託', '先'], '名詞'), ...]. Particles, auxiliaries, symbols and function words are dropped as in
+    tokenize()."""
+    return get_tokenizer().words(text)

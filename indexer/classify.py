@@ -12,7 +12,10 @@ DocumentKind = Literal["review_sheet", "minutes", "guideline", "other"]
 _RESULT = re.compile(r"問題は認められない|該当なし|記載する必要がある")
 _TURN = re.compile(r"^\s*[○〇◯]\s*\S{1,12}?(?:委員長|委員|事務局|参事官|課長|審議官|室長)", re.MULTILINE)
 _ARTICLE = re.compile(r"^\s*(?:#+\s*)?第\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:条|[ 　\t]|$)", re.MULTILINE)
-_GUIDELINE_TITLE = re.compile(r"特定個人情報保護評価(?:指針|に関する規則|指針の解説)")
+_GUIDELINE_TITLE = re.compile(
+    r"特定個人情報保護評価(?:指針|に関する規則|指針の解説|に関するQ&A|に関するよくある質問|"
+    r"書(?:[(（][^)）]{0,12}[)）])?(?:の)?記載要領)"
+)
 
 _LIMIT = 200_000
 
@@ -34,7 +37,8 @@ def detect_kind(text: str) -> DocumentKind:
     # minutes: several speaker turns of the Commission's members and staff
     if len(_TURN.findall(head)) >= 3 and ("委員会" in c or "議事録" in c or "出席者" in c):
         return "minutes"
-    # the guideline (指針), its commentary or the rules: named in the title lines, or article-structured text naming them
+    # the guideline (指針), its commentary or the rules: named in the title lines, or article-structured text
+    # naming them
     titles = [compact(normalize(line)).lstrip("#") for line in head.splitlines() if line.strip()][:3]
     titled = any(_GUIDELINE_TITLE.match(t) and len(t) <= 40 for t in titles)
     if titled or (_GUIDELINE_TITLE.search(c) and len(_ARTICLE.findall(head)) >= 3):

@@ -9,14 +9,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot.catalog import load_catalog
 from bot.errors import PiaError
 from bot.models import Minutes, Remark, Source, SpeakerTurn
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
 from bot.text import compact, normalize
-from indexer.wareki import find_date
+from bot.wareki import find_date
 
 
 class NotMinutesError(PiaError):
@@ -34,7 +32,7 @@ class MinutesVocab:
 
 @lru_cache(maxsize=1)
 def load_minutes_vocab() -> MinutesVocab:
-    d = yaml.safe_load(knowledge_file("minutes_vocab.yaml").read_text(encoding="utf-8"))
+    d = knowledge_yaml("minutes_vocab.yaml")
     return MinutesVocab(
         roles=tuple(sorted(d["roles"], key=len, reverse=True)),
         commissioner_roles=tuple(d["commissioner_roles"]),

@@ -12,6 +12,10 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pdfplumber.table import Table
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +64,11 @@ def pdf_table_text(path: Path) -> str | None:
                     return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
                 lines = page.filter(outside).extract_text_lines() if boxes else page.extract_text_lines()
-                items: list[tuple[float, str, object]] = [(ln["top"], "line", ln["text"]) for ln in lines]
-                items += [(t.bbox[1], "table", t) for t in tables]
-                for _, what, item in sorted(items, key=lambda x: x[0]):
-                    if what == "line":
+                # a text line outside the tables (str) or a table, from the top of the page down
+                items: list[tuple[float, str | Table]] = [(ln["top"], ln["text"]) for ln in lines]
+                items += [(t.bbox[1], t) for t in tables]
+                for _, item in sorted(items, key=lambda x: x[0]):
+                    if isinstance(item, str):
                         if re.fullmatch(r"\s*[-－–—]\s*\d+\s*[-－–—]\s*", item):  # page footer
                             continue
                         if out and "\t" in out[-1]:
@@ -85,11 +90,12 @@ def pdf_table_text(path: Path) -> str | None:
                         if last_row is not None and not has_result and not starts:
                             prev = out[last_row].split("\t")
                             prev += [""] * (len(cells) - len(prev))
-                            out[last_row] = "\t".join(a + b for a, b in zip(prev, cells + [""] * (len(prev) - len(cells))))
+                            cells += [""] * (len(prev) - len(cells))
+                            out[last_row] = "\t".join(a + b for a, b in zip(prev, cells, strict=True))
                             continue
                         out.append("\t".join(cells))
                         last_row = len(out) - 1
-    except Exception as e:  # noqa: BLE001 - pdfplumber failing is not the user's problem: fall back to plain text
+    except Exception as e:  # pdfplumber failing is not the user's problem: fall back to plain text
         log.warning("table extraction failed (%s); using the plain text", type(e).__name__)
         return None
     return "\n".join(out) if rows_seen else None

@@ -5,6 +5,16 @@ adds the given files or folders; sources indexed earlier stay in the index until
 Every run writes a complete new collection and switches to it at the end (see bot/store.py), so an interrupted
 run leaves the previous index answering. Records keep their content-derived ids; embeddings of unchanged records
 are copied, not recomputed, and a run that would change nothing writes nothing.
+
+Safety:
+- One run at a time: every run (and every removal) holds the store's index lock from before it reads the old
+  records until after the switch, so two runs never build on the same old index and lose each other's source.
+- A source is replaced only by itself: by the same identity (Source.key: body, date and title of a review sheet,
+  see indexer/records.py) or the same file. Two different sheets that came under one file name both stay.
+- Drafts never become knowledge: `screen(document, kind, name)` is called for every file that is not bundled
+  (named, found in a folder, or re-read on --rebuild) before anything is written. The Engine passes the draft
+  reader's judgement (DraftRefusedError, exit 2); a draft found among earlier sources on --rebuild is dropped.
+- `kinds` restricts what a run accepts (Slack's /pia-index: review sheets, minutes and the guideline only).
 """
 
 from __future__ import annotations
@@ -18,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.catalog import load_catalog
-from bot.errors import IndexStateError, InputFileError, PiaError
-from bot.models import IndexedDocument, IndexReport, Record, Source
+from bot.errors import DraftRefusedError, IndexStateError, InputFileError, PiaError
+from bot.models import IndexedDocument, IndexReport, LoadedDocument, Record, ReviewSheet, Source, SourceKind
 from bot.resources import bundled_sources, knowledge_dir
 from bot.store import SUPPORT_MARKER, Store
 from indexer.records import (
@@ -27,7 +37,9 @@ from indexer.records import (
     catalog_records,
     dedupe,
     findings_of,
+    guideline_document_records,
     guideline_records,
+    identity_key,
     minutes_records,
     minutes_source,
     review_sheet_records,
@@ -41,17 +53,22 @@ EMBED_BATCH = 64
 
 # progress(stage, done, total): stages "parse", "embed", "store", "commit"
 Progress = Callable[[str, int, int], None]
+# screen(document, kind, display name): raises (DraftRefusedError) for a document that must not be indexed
+Screen = Callable[[LoadedDocument, str, str], None]
+KIND_NAMES = {"review_sheet": "審査書", "minutes": "議事録", "guideline": "指針等", "other": "その他の文書"}
 
 
 @dataclass
 class ParsedSource:
     path: str
-    kind: str
+    kind: SourceKind
     records: list[Record] = field(default_factory=list)
+    key: str | None = None  # the source's identity (Source.key)
 
 
 def stderr_progress(stage: str, done: int, total: int) -> None:
-    labels = {"parse": "文書を読み込み中", "embed": "埋め込みを計算中", "store": "索引に書き込み中", "commit": "索引を切り替え中"}
+    labels = {"parse": "文書を読み込み中", "embed": "埋め込みを計算中", "store": "索引に書き込み中",
+              "commit": "索引を切り替え中"}
     if stage in ("embed", "store") and total and done not in (0, total) and done % (EMBED_BATCH * 8):
         return
     print(f"[pia index] {labels.get(stage, stage)} {done}/{total}", file=sys.stderr, flush=True)
@@ -98,40 +115,89 @@ def expand_paths(paths: list[Path], warn: Callable[[str], None]) -> list[tuple[P
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_file(path: Path, key: str) -> ParsedSource:
-    """Read one file and turn it into records of its kind."""
-    from indexer.loaders import load_document
+def _screened(path: Path, name: str, *, screen: Screen | None, kinds: set[str] | None):
+    """(document, kind) of a file that passed `screen` and the `kinds` filter."""
+    from bot.loaders import load_document
+    from indexer.classify import detect_kind
 
     doc = load_document(path)
+    kind = detect_kind(doc.text)
+    if screen is not None:
+        screen(doc, kind, name)
+    if kinds is not None and kind not in kinds:
+        wanted = "・".join(KIND_NAMES[k] for k in KIND_NAMES if k in kinds)
+        found = KIND_NAMES.get(kind, kind)
+        raise InputFileError(f"「{name}」は{wanted}として読み取れませんでした（読み取った種類: {found}）。",
+                             hint=f"共有ナレッジに追加できるのは{wanted}です")
+    return doc, kind
+
+
+def inspect_file(path: Path, name: str, *, screen: Screen | None = None, kinds: set[str] | None = None) -> SourceKind:
+    """The kind a file would be indexed as, after `screen` and the `kinds` filter (nothing is written)."""
+    _, kind = _screened(path, name, screen=screen, kinds=kinds)
+    return kind
+
+
+def parse_file(path: Path, key: str, *, screen: Screen | None = None,
+               kinds: set[str] | None = None) -> ParsedSource:
+    """Read one file and turn it into records of its kind (bundled files skip `screen` and `kinds`)."""
+    bundled = is_bundled(key)
+    doc, kind = _screened(path, path.name, screen=None if bundled else screen, kinds=None if bundled else kinds)
     text = doc.text
-    if doc.format == "pdf":
-        from indexer.classify import detect_kind
+    if doc.format == "pdf" and kind == "review_sheet":
         from indexer.pdf_tables import review_sheet_text
 
-        if detect_kind(text) == "review_sheet":
-            text = review_sheet_text(path, text)  # cells from the ruled tables, not interleaved lines
+        text = review_sheet_text(path, text)  # cells from the ruled tables, not interleaved lines
     return parse_text(text, key, fallback_title=path.stem)
 
 
+def review_sheet_file_text(path: Path) -> str:
+    """The text of a review-sheet file through the loaders; a PDF is read through its ruled tables."""
+    from bot.loaders import load_document
+    from indexer.pdf_tables import review_sheet_text
+
+    doc = load_document(path)
+    return review_sheet_text(path, doc.text) if doc.format == "pdf" else doc.text
+
+
+def read_review_sheet(path: Path) -> ReviewSheet:
+    """One review sheet read and parsed, not indexed (`pia parse-review`)."""
+    from indexer.review_parser import parse_review_sheet
+
+    return parse_review_sheet(review_sheet_file_text(path), Source(path=str(path), kind="review_sheet"))
+
+
 def parse_text(text: str, key: str, fallback_title: str = "") -> ParsedSource:
+    """Records of a document's text; `key` is where it was read (knowledge/... or an absolute path)."""
     from indexer.classify import detect_kind
 
     catalog = load_catalog()
     kind = detect_kind(text)
+    bundled = is_bundled(key)
     if kind == "review_sheet":
         from indexer.review_parser import parse_review_sheet
 
         sheet = parse_review_sheet(text, Source(path=key, kind="review_sheet"))
-        src = review_source(sheet, key)
-        return ParsedSource(key, kind, review_sheet_records(sheet, src, catalog, bundled=is_bundled(key)))
+        m = sheet.meta
+        ident = key if bundled else identity_key(kind, text, title=m.title, agency=m.agency, date=m.submitted)
+        src = review_source(sheet, key, ident)
+        return ParsedSource(key, kind, review_sheet_records(sheet, src, catalog, bundled=bundled), ident)
     if kind == "minutes":
         from indexer.minutes_parser import parse_minutes
 
         minutes = parse_minutes(text, Source(path=key, kind="minutes"))
-        return ParsedSource(key, kind, minutes_records(minutes, minutes_source(minutes, key)))
+        ident = key if bundled else identity_key(kind, text, date=minutes.date, meeting=minutes.meeting_number)
+        return ParsedSource(key, kind, minutes_records(minutes, minutes_source(minutes, key, key=ident)), ident)
     title = _first_line(text) or fallback_title
-    src = Source(title=title, path=key, kind="guideline" if kind == "guideline" else "other")
-    return ParsedSource(key, src.kind, guideline_records(text, src))
+    if kind == "guideline":
+        from indexer.guideline_parser import parse_guideline
+
+        ident = key if bundled else identity_key("guideline", text, title=title)
+        src = Source(title=title, path=key, kind="guideline", key=ident)
+        return ParsedSource(key, "guideline", guideline_document_records(parse_guideline(text, title), src), ident)
+    ident = key if bundled else identity_key("other", text, title=title)
+    src = Source(title=title, path=key, kind="other", key=ident)
+    return ParsedSource(key, src.kind, guideline_records(text, src), ident)
 
 
 def _first_line(text: str) -> str:
@@ -181,9 +247,28 @@ def index_paths(
     rebuild: bool = False,
     *,
     progress: Progress | None = stderr_progress,
+    screen: Screen | None = None,
+    kinds: set[str] | None = None,
+    wait: float | None = None,
 ) -> IndexReport:
+    """Index the bundled knowledge plus `paths` under the store's index lock (waits up to `wait` seconds, default
+    PIA_INDEX_WAIT, for another run; then IndexBusyError)."""
+    with store.index_lock(wait=wait, on_wait=_say_waiting):
+        store.collect_garbage()  # what killed runs left, even when this run turns out to change nothing
+        return _index_locked(store, paths, rebuild, progress=progress, screen=screen, kinds=kinds)
+
+
+def _say_waiting(seconds: float) -> None:
+    print(f"[pia index] 別の索引処理が実行中です。終わるのを待っています（最大 {seconds:.0f} 秒）…",
+          file=sys.stderr, flush=True)
+
+
+def _index_locked(store: Store, paths: list[Path] | None, rebuild: bool, *, progress: Progress | None,
+                  screen: Screen | None, kinds: set[str] | None) -> IndexReport:
     progress = progress or (lambda *a: None)
-    warn = lambda msg: print(f"[pia index] 警告: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+
+    def warn(msg: str) -> None:
+        print(f"[pia index] 警告: {msg}", file=sys.stderr, flush=True)
 
     had_index = store.exists()
     if had_index and not rebuild:
@@ -197,12 +282,16 @@ def index_paths(
 
     # 1. what to parse: the bundled sources, the given files, and (on --rebuild) earlier sources still on disk
     targets: list[tuple[Path, bool]] = [(p, True) for p in bundled_sources()]
-    targets += expand_paths(list(paths or []), warn)
+    given = expand_paths(list(paths or []), warn)
+    targets += given
+    earlier: set[str] = set()
     if rebuild:
         earlier = {r.source.path for r in old_records if r.source.path and not is_bundled(r.source.path)}
         targets += [(Path(p), False) for p in sorted(earlier) if Path(p).is_file()]
+    named = {source_key(p) for p, _ in given}
 
     parsed: dict[str, ParsedSource] = {}
+    dropped: set[str] = set()  # earlier sources that turned out to be drafts
     total = len(targets)
     for i, (path, explicit) in enumerate(targets):
         key = source_key(path)
@@ -210,15 +299,27 @@ def index_paths(
             continue
         progress("parse", i, total)
         try:
-            parsed[key] = parse_file(path, key)
+            parsed[key] = parse_file(path, key, screen=screen, kinds=kinds)
+        except DraftRefusedError:
+            if key in named:
+                raise  # named on the command line or found in a folder given now: refuse the run
+            dropped.add(key)
+            warn(f"{path} は評価書の案のため、索引から外しました。")
         except PiaError as e:
             if explicit:
                 raise
             warn(f"{path} を読み込めないため飛ばしました: {e}")
     progress("parse", total, total)
 
-    # 2. records: kept sources + parsed sources + the catalog's checkpoint records (rebuilt from all findings)
-    kept = [r for r in old_records if r.source.path not in parsed and r.source.path != CATALOG_PATH]
+    # 2. records: kept sources + parsed sources + the catalog's checkpoint records (rebuilt from all findings).
+    # A parsed source replaces the records of the same file and of the same identity, and nothing else.
+    replaced_keys = {ps.key for ps in parsed.values() if ps.key}
+    gone_paths = set(parsed) | dropped
+
+    def replaced(r: Record) -> bool:
+        return r.source.path in gone_paths or (r.source.key is not None and r.source.key in replaced_keys)
+
+    kept = [r for r in old_records if not replaced(r) and r.source.path != CATALOG_PATH]
     new_records = [r for ps in parsed.values() for r in ps.records]
     findings = findings_of(kept + new_records)
     records = dedupe(catalog_records(catalog, findings) + new_records + kept)
@@ -259,8 +360,15 @@ def index_paths(
     return report
 
 
-def remove_source(store: Store, path: str | Path) -> int:
-    """Take a source (or every source under a folder) out of the index; returns the number of records removed."""
+def remove_source(store: Store, path: str | Path, *, wait: float | None = None) -> int:
+    """Take a source (or every source under a folder, or the source of an identity key listed by `pia sources`) out
+    of the index; returns the number of records removed."""
+    with store.index_lock(wait=wait, on_wait=_say_waiting):
+        store.collect_garbage()
+        return _remove_locked(store, path)
+
+
+def _remove_locked(store: Store, path: str | Path) -> int:
     if not store.exists():
         raise IndexStateError("索引がまだありません。", hint="`pia index` を実行してください")
     store.check_embedder()
@@ -268,7 +376,8 @@ def remove_source(store: Store, path: str | Path) -> int:
     keys = {raw, source_key(Path(raw))}
     records, embs = store.records(with_embeddings=True)
     prefix = tuple(k.rstrip("/") + "/" for k in keys)
-    gone = [r for r in records if r.source.path in keys or (r.source.path or "").startswith(prefix)]
+    gone = [r for r in records if r.source.path in keys or (r.source.path or "").startswith(prefix)
+            or (r.source.key is not None and r.source.key == raw)]
     if not gone:
         raise InputFileError(f"索引に {raw} はありません。", hint="`pia sources` で索引にある文書を確認してください")
     if any(is_bundled(r.source.path or "") for r in gone):
@@ -281,7 +390,7 @@ def remove_source(store: Store, path: str | Path) -> int:
     catalog = load_catalog()
     cat_new = catalog_records(catalog, findings_of(kept))
     others = [r for r in kept if r.source.path != CATALOG_PATH]
-    old_vec = {records[i].id: embs[i] for i in kept_idx}
+    old_vec = {records[i].id: embs[i] for i in kept_idx} if embs is not None else {}
     final = dedupe(cat_new + others)
     embedder = store.embedder
     vectors = np.zeros((len(final), embedder.dim), dtype=np.float32)
@@ -304,9 +413,13 @@ def remove_source(store: Store, path: str | Path) -> int:
 
 
 def ensure_index(store: Store) -> bool:
-    """Build the index from the bundled knowledge if there is none yet. Returns True if it built one."""
+    """Build the index from the bundled knowledge if there is none yet. Returns True if it built one. Under the
+    index lock: two first commands at once build it once (the second finds it built)."""
     if store.exists():
         return False
-    print("[pia] 索引がないため、同梱の知識から作成します…", file=sys.stderr, flush=True)
-    index_paths(store, [], rebuild=False)
+    with store.index_lock(on_wait=_say_waiting):
+        if store.exists():
+            return False
+        print("[pia] 索引がないため、同梱の知識から作成します…", file=sys.stderr, flush=True)
+        index_paths(store, [], rebuild=False)
     return True

@@ -6,9 +6,14 @@ Kinds:
   section number or the vocabulary of a past finding all lead to the checkpoint.
 - finding: one per finding paragraph of a review sheet, attributed to checkpoints by the parser (not by row).
 - remark: commissioners' remarks in the minutes, with meeting number and date.
-- guideline: chunks of guideline-like text (and of documents of no known kind).
+- guideline: the sections of a guideline document (指針, 解説, 記載要領, Q&A) with their place and links
+  (indexer/guideline_parser.py); paragraph chunks of documents of no known kind.
 
-Record ids come from the content (kind + source path + text), so indexing the same file twice gives the same ids.
+Record ids come from the content (kind + source identity + text), so indexing the same file twice gives the same
+ids. A source's identity (Source.key) is derived from what the document is, not from where it was read: a review
+sheet's body, date and title, the minutes' meeting and date, otherwise the text itself; the bundled files keep
+their `knowledge/...` path. Two different review sheets uploaded under one file name are two sources; the same sheet
+read again (from any path) is one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 from collections.abc import Iterable
 
 from bot.catalog import Catalog
-from bot.models import Checkpoint, Finding, Minutes, Record, ReviewSheet, Source, Viewpoint
+from bot.models import Checkpoint, Finding, GuidelineDocument, Minutes, Record, ReviewSheet, Source, Viewpoint
 from bot.store import SUPPORT_MARKER
 from bot.text import compact, normalize, pack
 
@@ -35,8 +40,28 @@ CHUNK_CHARS = 500
 
 
 def record_id(kind: str, source_path: str | None, text: str) -> str:
-    h = hashlib.sha256(f"{kind}\x1f{source_path or ''}\x1f{compact(text)}".encode("utf-8")).hexdigest()
+    h = hashlib.sha256(f"{kind}\x1f{source_path or ''}\x1f{compact(text)}".encode()).hexdigest()
     return f"{kind[:2]}-{h[:24]}"
+
+
+def _digest(*parts: object) -> str:
+    joined = "\x1f".join(compact(normalize(str(p))) if p is not None else "" for p in parts)
+    return hashlib.sha256(joined.encode()).hexdigest()[:20]
+
+
+def identity_key(kind: str, text: str, *, title: str | None = None, agency: str | None = None,
+                 date: str | None = None, meeting: int | None = None) -> str:
+    """A source's identity: `review_sheet:<hash of body, date, title>`, `minutes:<hash of meeting, date>`, else
+    `<kind>:<hash of the text>` (also when a sheet's body/date/title are not all readable)."""
+    if kind == "review_sheet" and agency and date and title:
+        return f"review_sheet:{_digest(agency, date, title)}"
+    if kind == "minutes" and (meeting or date):
+        return f"minutes:{_digest(meeting, date)}"
+    return f"{kind}:{_digest(text)}"
+
+
+def _id_base(source: Source) -> str | None:
+    return source.key or source.path
 
 
 def _join(parts: Iterable[str | None]) -> str:
@@ -149,13 +174,14 @@ def catalog_records(catalog: Catalog, findings: list[Finding]) -> list[Record]:
 # --------------------------------------------------------------------------- review sheets
 
 
-def review_source(sheet: ReviewSheet, path: str) -> Source:
+def review_source(sheet: ReviewSheet, path: str, key: str | None = None) -> Source:
     return Source(
         title=sheet.meta.title,
         agency=sheet.meta.agency,
         date=sheet.meta.submitted,
         path=path,
         kind="review_sheet",
+        key=key,
     )
 
 
@@ -170,7 +196,7 @@ def review_sheet_records(sheet: ReviewSheet, source: Source, catalog: Catalog, *
         about = "、".join(titles[c] for c in f.checkpoints if c in titles)
         recs.append(
             Record(
-                id=record_id("finding", source.path, text),
+                id=record_id("finding", _id_base(source), text),
                 kind="finding",
                 text=text,
                 index_text=_join([text, about]),
@@ -186,7 +212,7 @@ def review_sheet_records(sheet: ReviewSheet, source: Source, catalog: Catalog, *
             if text:
                 recs.append(
                     Record(
-                        id=record_id("finding", source.path, group + text),
+                        id=record_id("finding", _id_base(source), group + text),
                         kind="finding",
                         text=text,
                         index_text=f"{group}\n{text}",
@@ -206,7 +232,7 @@ def review_sheet_records(sheet: ReviewSheet, source: Source, catalog: Catalog, *
         idx = checkpoint_index_text(cp, None, own)
         recs.append(
             Record(
-                id=record_id("checkpoint", source.path, text + idx),
+                id=record_id("checkpoint", _id_base(source), text + idx),
                 kind="checkpoint",
                 text=text,
                 index_text=idx,
@@ -230,7 +256,7 @@ def findings_of(records: Iterable[Record]) -> list[Finding]:
 # --------------------------------------------------------------------------- minutes
 
 
-def minutes_source(minutes: Minutes, path: str, title: str | None = None) -> Source:
+def minutes_source(minutes: Minutes, path: str, title: str | None = None, key: str | None = None) -> Source:
     n = minutes.meeting_number
     return Source(
         title=title or (f"第{n}回個人情報保護委員会 議事録" if n else "個人情報保護委員会 議事録"),
@@ -239,6 +265,7 @@ def minutes_source(minutes: Minutes, path: str, title: str | None = None) -> Sou
         path=path,
         kind="minutes",
         meeting=n,
+        key=key,
     )
 
 
@@ -253,7 +280,7 @@ def minutes_records(minutes: Minutes, source: Source) -> list[Record]:
         head = "、".join(x for x in [speaker, rm.assessment or ""] if x)
         recs.append(
             Record(
-                id=record_id("remark", source.path, speaker + text),
+                id=record_id("remark", _id_base(source), speaker + text),
                 kind="remark",
                 text=f"（{speaker}）{text}" if speaker else text,
                 index_text=_join([head, " ".join(f"審査記載事項{r}" for r in rm.refers_to), text]),
@@ -273,7 +300,8 @@ _HEADING = re.compile(r"^\s*(?:第[0-9一二三四五六七八九十]+[章節条
 
 def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
     """Paragraph-aligned chunks of about `size` characters; a heading line starts a new chunk."""
-    paras = [normalize(p).strip() for p in re.split(r"\n\s*\n|\n(?=\s*(?:第[0-9一二三四五六七八九十]+[章節条]|#+\s))", text)]
+    paras = [normalize(p).strip()
+             for p in re.split(r"\n\s*\n|\n(?=\s*(?:第[0-9一二三四五六七八九十]+[章節条]|#+\s))", text)]
     lines: list[str] = []
     for p in paras:
         if not p:
@@ -294,12 +322,34 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return [c for c in chunks if len(compact(c)) >= 10]
 
 
+def guideline_document_records(doc: GuidelineDocument, source: Source) -> list[Record]:
+    """One record per chunk of a guideline document read by its structure (indexer/guideline_parser.py): the
+    chunk's place goes into its source (cited as 「指針 第6 2 (1)」), its links into checkpoints and form_items."""
+    recs = []
+    for chunk in doc.chunks:
+        src = source.model_copy(update={"place": chunk.place})
+        recs.append(
+            Record(
+                id=record_id("guideline", source.path, f"{chunk.place}\x1f{chunk.text}"),
+                kind="guideline",
+                text=chunk.text,
+                index_text=_join([source.title, chunk.place, *chunk.headings, chunk.text,
+                                  " ".join(chunk.form_items)]),
+                checkpoints=list(chunk.checkpoints),
+                form_items=list(chunk.form_items),
+                source=src,
+                group=doc.doc,
+            )
+        )
+    return recs
+
+
 def guideline_records(text: str, source: Source) -> list[Record]:
     recs = []
     for i, chunk in enumerate(chunk_text(text)):
         recs.append(
             Record(
-                id=record_id("guideline", source.path, f"{i}\x1f{chunk}"),
+                id=record_id("guideline", _id_base(source), f"{i}\x1f{chunk}"),
                 kind="guideline",
                 text=chunk,
                 index_text=_join([source.title, chunk]),

@@ -36,7 +36,8 @@ _RESULT_BODY = "(?:" + "|".join(
         _sp("問題は認められない"),
         _sp("該当なし"),
         _sp("問題がある"),
-        "(?:" + _sp("より") + "|" + _sp("さらに") + ")[^。]{0,40}?(?:" + _sp("必要がある") + "|" + _sp("必要である") + ")",
+        "(?:" + _sp("より") + "|" + _sp("さらに") + ")[^。]{0,40}?"
+        "(?:" + _sp("必要がある") + "|" + _sp("必要である") + ")",
     ]
 ) + ")"
 _RESULT = re.compile(r"(?<=\s)" + _RESULT_BODY + r"(?=\s|$)")
@@ -57,7 +58,8 @@ _PREFIX = re.compile(
 )
 _ROW_START = re.compile(r"^(?:\(\s*\d{1,2}\s*\)|[①-⑳]|\d{1,3}\s*\.(?!\d))", re.MULTILINE)
 _FOOTER = re.compile(r"^\s*(?:[-‐―−ー–—]\s*\d{1,3}\s*[-‐―−ー–—]|\d{1,3}\s*/\s*\d{1,3})\s*$")
-_HEADER_WORDS = re.compile(r"審査の観点|\(指針[^()]*(?:\([^()]*\))?[^()]*\)|主な考慮事項\(細目\)|主な考慮事項|該当箇所|審査結果|審査|結果|所見")
+_HEADER_WORDS = re.compile(r"審査の観点|\(指針[^()]*(?:\([^()]*\))?[^()]*\)|主な考慮事項\(細目\)|主な考慮事項"
+                           r"|該当箇所|審査結果|審査|結果|所見")
 _CLOSED = re.compile(r"か\s*。\s*$")
 _ENDING = re.compile(
     r"(?:妥当である|記載されている|明記されている|適合している|宣言している|必要がある|重要である|適切である|部署である|実施している|こととしている)\s*。\s*$"
@@ -133,7 +135,7 @@ def _finding_paragraphs(text: str) -> list[str]:
     buf = ""
     for line in text.split("\n"):
         line = line.strip()
-        if line == _PARA or line == _PAGE:
+        if line in (_PARA, _PAGE):
             if line == _PARA or buf.endswith("。"):
                 paras.append(buf)
                 buf = ""
@@ -182,7 +184,9 @@ def _open(cell: str | None) -> bool:
 
 
 def _is_text(cell: str | None) -> bool:
-    return bool(cell) and not re.fullmatch(r"\s*" + _NONE + r"\s*", cell)
+    if not cell:
+        return False
+    return not re.fullmatch(r"\s*" + _NONE + r"\s*", cell)
 
 
 def _continue(cells: dict[str, str], after: str) -> str:
@@ -197,7 +201,8 @@ def _continue(cells: dict[str, str], after: str) -> str:
         if re.match(r"\s*\(\s*\d{1,2}\s*\)", after):
             cut = ["viewpoint"]
         else:
-            cut = [next((c for c in ("checkpoint", "consideration", "viewpoint") if _is_text(cells.get(c))), "checkpoint")]
+            cut = [next((c for c in ("checkpoint", "consideration", "viewpoint") if _is_text(cells.get(c))),
+                        "checkpoint")]
     for k, col in enumerate(cut):
         cells.setdefault(col, "")
         # the last cut cell takes every leading sentence ending in か。 (`…妥当であるか。また、…記載しているか。`)
@@ -221,7 +226,7 @@ def line_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     if nxt is None:
         return []
     while nxt is not None:
-        start, parsed, result = nxt
+        _start, parsed, result = nxt
         cells = {k: v for k, v in parsed.groupdict().items() if v}
         cells["result"] = result.group(0)
         number = re.match(r"(\d{1,3})\s*\.", cells["checkpoint"])
@@ -244,7 +249,7 @@ def line_rows(text: str) -> list[tuple[int, dict[str, str]]]:
             if last and following and not piece.strip():
                 continue
             finding += "\n" + _PAGE + "\n" + _continue(cells, piece)
-        if not following or not pieces[-1].strip() and len(pieces) > 1:
+        if not following or (not pieces[-1].strip() and len(pieces) > 1):
             # the last row of a table: text after its last 。 is the heading of the next part, not the finding
             finding = finding[: finding.rfind("。") + 1]
         for col in ("viewpoint", "consideration", "checkpoint"):

@@ -14,14 +14,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
 from bot.catalog import load_catalog
 from bot.errors import PiaError
 from bot.models import Checkpoint, Finding, ReviewMeta, ReviewRow, ReviewSheet, Source
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
 from bot.text import CIRCLED, compact, normalize
-from indexer.wareki import to_iso
+from bot.wareki import to_iso
 
 
 class NotAReviewSheetError(PiaError):
@@ -48,7 +46,7 @@ META_LABELS = {"評価書名": "title", "評価実施機関名": "agency", "提�
 def _cell_paragraphs(cell: str) -> list[str]:
     """Raw paragraphs of a cell: its <p> blocks, or the cell itself."""
     if "<p>" in cell:
-        blocks = [b for b in _P_BLOCK.findall(cell)]
+        blocks = list(_P_BLOCK.findall(cell))
         rest = _P_BLOCK.sub(" ", cell)
         if _TAG.sub("", rest).strip():
             blocks.append(_TAG.sub("", rest))
@@ -69,13 +67,15 @@ def normalize_pages(cell: str) -> str | None:
     s = _cell_text(cell)
     if _is_none(s):
         return None
-    m = re.fullmatch(r"\s*(?:P|p)?\s*\.?\s*(\d{1,4})\s*(?:頁|ページ)?\s*(?:[~〜～\-–―ー]\s*(?:P|p)?\s*\.?\s*(\d{1,4})\s*(?:頁|ページ)?)?\s*", s)
+    m = re.fullmatch(r"\s*(?:P|p)?\s*\.?\s*(\d{1,4})\s*(?:頁|ページ)?"
+                     r"\s*(?:[~〜～\-–―ー]\s*(?:P|p)?\s*\.?\s*(\d{1,4})\s*(?:頁|ページ)?)?\s*", s)
     if m:
         a, b = m.group(1), m.group(2)
         return f"P.{int(a)} ～ P.{int(b)}" if b else f"P.{int(a)}"
     parts = [p for p in re.split(r"[、,]\s*", s) if p.strip()]
-    if len(parts) > 1 and all(re.fullmatch(r"\s*(?:P|p)?\s*\.?\s*\d{1,4}\s*", p) for p in parts):
-        return "、".join("P." + str(int(re.search(r"\d+", p).group(0))) for p in parts)
+    pages = [re.fullmatch(r"\s*(?:P|p)?\s*\.?\s*(\d{1,4})\s*", p) for p in parts]
+    if len(parts) > 1 and all(pages):
+        return "、".join(f"P.{int(m.group(1))}" for m in pages if m)
     return s
 
 
@@ -128,7 +128,7 @@ class Vocabulary:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """knowledge/risk_topics.yaml plus the catalog's field labels and titles (tier 1) and aliases (tier 2)."""
-    data = yaml.safe_load(knowledge_file("risk_topics.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("risk_topics.yaml")
     vocab = Vocabulary(
         markers=[compact(m) for m in data["markers"]],
         connectives=[compact(c) for c in data["connectives"]],
@@ -143,9 +143,9 @@ def load_vocabulary() -> Vocabulary:
 
     catalog = load_catalog()
     field_use: dict[str, set[str]] = {}
-    for cp in catalog.checkpoints:
-        for f in cp.fields:
-            field_use.setdefault(compact(f), set()).add(cp.id)
+    for known in catalog.checkpoints:
+        for f in known.fields:
+            field_use.setdefault(compact(f), set()).add(known.id)
     for cons in catalog.considerations:
         if cons.id == "⑩":  # body-specific: the sheet's own rows define them
             continue
@@ -205,7 +205,9 @@ _OPEN_BRACKETS, _CLOSE_BRACKETS = "(「『[【", ")」』]】"
 
 
 def _split_top_level(text: str, sep: str = "、") -> list[str]:
-    parts, depth, buf = [], 0, []
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in text:
         if ch in _OPEN_BRACKETS:
             depth += 1
@@ -263,7 +265,8 @@ def _apply_refine(topic: Topic, body: str) -> list[str]:
 
 
 def _ordered(ids: set[str] | list[str]) -> list[str]:
-    return sorted(set(ids), key=lambda c: (not c.isdigit(), int(c) if c.isdigit() else int(c[1:]) if c[1:].isdigit() else 0))
+    return sorted(set(ids), key=lambda c: (not c.isdigit(),
+                                           int(c) if c.isdigit() else int(c[1:]) if c[1:].isdigit() else 0))
 
 
 def opening_topic(paragraph: str, vocab: Vocabulary | None = None) -> tuple[str | None, str]:
@@ -356,13 +359,13 @@ def attribute_paragraph(
         counts[m.topic] = counts.get(m.topic, 0) + 1
     if counts:
         best = max(counts.values())
-        ids: set[str] = set()
+        found: set[str] = set()
         for t, n in counts.items():
             if n == best:
-                ids.update(_apply_refine(t, text))
-        ids &= allowed
-        if ids:
-            return _ordered(ids), "content"
+                found.update(_apply_refine(t, text))
+        found &= allowed
+        if found:
+            return _ordered(found), "content"
     ids = _by_wording(topic or text, group_checkpoints) or (_by_wording(text, group_checkpoints) if topic else [])
     if ids:
         return ids, "wording"
@@ -470,7 +473,7 @@ def _table_rows(text: str) -> list[_RawRow]:
         if not any(c.strip() for c in cells):
             continue
         if set(_COLUMNS) <= set(columns) and len(cells) == len(columns):
-            named = dict(zip(columns, cells))
+            named = dict(zip(columns, cells, strict=True))
         else:
             # empty cells dropped (DOCX/HTML tables) or a header without the blank section column:
             # place each cell by what it holds, keeping the columns' order
@@ -619,23 +622,38 @@ def _source_slug(source: Source | None, meta: ReviewMeta) -> str:
     return "review-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:10]
 
 
-def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
-    """Parse the text of a review sheet. Raises NotAReviewSheetError when it holds no review table."""
-    if not text or not text.strip():
-        raise NotAReviewSheetError("審査書のテキストが空です。審査書（審査の観点・所見の表を含む文書）を指定してください。")
-    catalog = load_catalog()
+@dataclass
+class _PrintedFinding:
+    """A 所見 cell as the sheet printed it: on which row, in which group (None: a viewpoint row)."""
+
+    row: str
+    group: str | None
+    cell: str
+
+
+@dataclass
+class _SheetRows:
+    rows: list[ReviewRow]
+    printed: list[_PrintedFinding]
+    new_checkpoints: list[Checkpoint]
+
+
+def _raw_rows(text: str) -> tuple[list[_RawRow], bool]:
+    """The table's rows, and whether they had to be read line by line (text from a real PDF, no tabs)."""
     raw_rows = _table_rows(text)
     line_mode = not any(_CHECKPOINT_CELL.match(_cell_text(r.cells.get("checkpoint", ""))) for r in raw_rows)
     if line_mode:
-        # no tab-separated table (text extracted from a real PDF): read the rows from the lines
         from indexer.review_lines import line_rows
 
         raw_rows = [_RawRow(i, cells) for i, cells in line_rows(text)]
+    return raw_rows, line_mode
 
-    rows: list[ReviewRow] = []
-    printed: list[tuple[str, str | None, str]] = []  # (row id, group, finding cell)
-    viewpoint_row: dict[str, bool] = {}
-    new_checkpoints: list[Checkpoint] = []
+
+def _read_rows(raw_rows: list[_RawRow]) -> _SheetRows:
+    """Row reading: each checkpoint or viewpoint row with its result, pages and section; the 所見 cells as printed;
+    the body-specific checkpoints (⑩, 74 and up) the sheet adds. A viewpoint or consideration cell carries over to
+    the rows below it (merged cells)."""
+    out = _SheetRows(rows=[], printed=[], new_checkpoints=[])
     cur_vps: list[str] = []
     cur_cons: str | None = None
     for raw in raw_rows:
@@ -643,8 +661,7 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
         vps = _viewpoint_ids(c.get("viewpoint", ""))
         if vps:
             cur_vps = vps
-            cons_cell = c.get("consideration", "")
-            cur_cons = _consideration_id(cons_cell)
+            cur_cons = _consideration_id(c.get("consideration", ""))
         elif c.get("consideration", "").strip():
             cur_cons = _consideration_id(c["consideration"]) if not _is_none(_cell_text(c["consideration"])) else None
         cp_text = _cell_text(c.get("checkpoint", ""))
@@ -655,42 +672,42 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
             row_id, wording = cur_vps[0], ""
         else:
             continue
-        is_vp_row = cur_cons is None
         row = ReviewRow(
             checkpoint=row_id,
             viewpoint=cur_vps[0] if cur_vps else None,
-            consideration=None if is_vp_row else cur_cons,
+            consideration=cur_cons,
             text=wording or _viewpoint_text(c.get("viewpoint", "")),
             pages=normalize_pages(c.get("pages", "")),
             section=normalize_section(c.get("section", "")),
             result=normalize_result(c.get("result", "")),
         )
-        rows.append(row)
-        viewpoint_row[row_id] = is_vp_row
+        out.rows.append(row)
         if c.get("finding", "").strip():
-            printed.append((row_id, row.consideration, c["finding"]))
+            out.printed.append(_PrintedFinding(row_id, row.consideration, c["finding"]))
         if row.consideration == "⑩" and row_id.isdigit() and int(row_id) >= 74:
-            new_checkpoints.append(
-                Checkpoint(
-                    id=row_id,
-                    number=int(row_id),
-                    text=wording,
-                    consideration="⑩",
-                    viewpoints=[v for v in cur_vps],
-                    section=row.section or "",
-                    form_path=(row.section or "").split(),
-                    title=wording[:40],
-                    body_specific=True,
-                )
-            )
+            out.new_checkpoints.append(_body_specific_checkpoint(row, wording, cur_vps))
+    return out
 
-    if not rows or not any(r.checkpoint.isdigit() for r in rows):
-        raise NotAReviewSheetError(
-            "審査書として読み取れませんでした（審査の観点・主な考慮事項(細目)・審査結果・所見の表が見つかりません）。"
-            "審査書のテキストかどうか確認してください。"
-        )
 
-    # the checkpoints of each group: the sheet's own rows, plus the catalog's (⑩ only from the sheet)
+def _body_specific_checkpoint(row: ReviewRow, wording: str, viewpoints: list[str]) -> Checkpoint:
+    """A checkpoint the sheet adds for its body under ⑩ (74 and up)."""
+    return Checkpoint(
+        id=row.checkpoint,
+        number=int(row.checkpoint),
+        text=wording,
+        consideration="⑩",
+        viewpoints=list(viewpoints),
+        section=row.section or "",
+        form_path=(row.section or "").split(),
+        title=wording[:40],
+        body_specific=True,
+    )
+
+
+def _group_members(rows: list[ReviewRow]) -> dict[str, dict[str, str]]:
+    """Group membership: the checkpoints of each consideration group (id -> wording), the sheet's own rows plus
+    the catalog's (⑩ only from the sheet: its checkpoints are the body's own)."""
+    catalog = load_catalog()
     groups: dict[str, dict[str, str]] = {}
     for r in rows:
         if r.consideration:
@@ -702,48 +719,72 @@ def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
             cp = catalog.checkpoint(cid)
             if cp:
                 groups[cons.id].setdefault(cid, cp.text)
+    return groups
 
-    results = {r.checkpoint: r.result for r in rows}
-    meta = _parse_meta(text)
-    src = (source or Source(kind="review_sheet")).model_copy()
-    src.title = src.title or meta.title
-    src.agency = src.agency or meta.agency
-    src.date = src.date or meta.submitted
-    slug = _source_slug(source, meta)
+
+def _attribute_findings(sheet: _SheetRows, groups: dict[str, dict[str, str]]) -> list[Finding]:
+    """Finding attribution: each paragraph of a 所見 cell goes to the checkpoints it speaks of, by its content,
+    within the group it was printed in; a viewpoint row's paragraphs stay with the viewpoint (and its row)."""
+    results = {r.checkpoint: r.result for r in sheet.rows}
     findings: list[Finding] = []
-    for row_id, group, cell in printed:
-        paragraphs = _split_finding_paragraphs(cell)
-        if group is None:
-            ids = [next((r.viewpoint for r in rows if r.checkpoint == row_id), None) or row_id]
-            if row_id.isdigit() and row_id not in ids:
-                ids.append(row_id)
+    for p in sheet.printed:
+        paragraphs = _split_finding_paragraphs(p.cell)
+        if p.group is None:
+            ids = [next((r.viewpoint for r in sheet.rows if r.checkpoint == p.row), None) or p.row]
+            if p.row.isdigit() and p.row not in ids:
+                ids.append(p.row)
             for para in paragraphs:
-                findings.append(Finding(text=para, checkpoints=ids, group=None, printed_on=row_id,
-                                        result=_result_of([row_id], results)))
+                findings.append(Finding(text=para, checkpoints=ids, group=None, printed_on=p.row,
+                                        result=_result_of([p.row], results)))
             continue
-        members = groups.get(group, {row_id: ""})
-        for para in _split_by_topic(paragraphs, group, members):
-            ids, _method = attribute_paragraph(para, group, members)
-            if not ids:
-                ids = [row_id]
-            findings.append(Finding(text=para, checkpoints=ids, group=group, printed_on=row_id,
-                                    result=_result_of(ids, results)))
-    for i, f in enumerate(findings, 1):
-        f.id = f"{slug}-f{i:03d}"
-        f.source = src
+        members = groups.get(p.group, {p.row: ""})
+        for para in _split_by_topic(paragraphs, p.group, members):
+            ids, _method = attribute_paragraph(para, p.group, members)
+            findings.append(Finding(text=para, checkpoints=ids or [p.row], group=p.group, printed_on=p.row,
+                                    result=_result_of(ids or [p.row], results)))
+    return findings
 
+
+def _closing_blocks(text: str, line_mode: bool) -> tuple[list[str], list[str]]:
+    """The 総評 and 審査記載事項 blocks after the table, as numbered items."""
     lines = text.splitlines()
-    if line_mode:  # page footers (`- 5 -`) inside the 総評 / 審査記載事項 blocks
+    if line_mode:  # page footers (`- 5 -`) inside the blocks
         from indexer.review_lines import is_footer
 
         lines = [line for line in lines if not is_footer(line)]
     general = _numbered_items(_block_after(lines, "総評", ["審査記載事項"]))
     remarks = _numbered_items(_block_after(lines, "審査記載事項", ["総評"]))
+    return general, remarks
+
+
+def parse_review_sheet(text: str, source: Source | None = None) -> ReviewSheet:
+    """Parse the text of a review sheet. Raises NotAReviewSheetError when it holds no review table."""
+    if not text or not text.strip():
+        raise NotAReviewSheetError("審査書のテキストが空です。"
+                                   "審査書（審査の観点・所見の表を含む文書）を指定してください。")
+    raw_rows, line_mode = _raw_rows(text)
+    sheet = _read_rows(raw_rows)
+    if not any(r.checkpoint.isdigit() for r in sheet.rows):
+        raise NotAReviewSheetError(
+            "審査書として読み取れませんでした（審査の観点・主な考慮事項(細目)・審査結果・所見の表が見つかりません）。"
+            "審査書のテキストかどうか確認してください。"
+        )
+    meta = _parse_meta(text)
+    src = (source or Source(kind="review_sheet")).model_copy()
+    src.title = src.title or meta.title
+    src.agency = src.agency or meta.agency
+    src.date = src.date or meta.submitted
+    findings = _attribute_findings(sheet, _group_members(sheet.rows))
+    slug = _source_slug(source, meta)
+    for i, f in enumerate(findings, 1):
+        f.id = f"{slug}-f{i:03d}"
+        f.source = src
+    general, remarks = _closing_blocks(text, line_mode)
     return ReviewSheet(
         meta=meta,
-        rows=rows,
+        rows=sheet.rows,
         findings=findings,
         general_comments=general,
         review_remarks=remarks,
-        new_checkpoints=new_checkpoints,
+        new_checkpoints=sheet.new_checkpoints,
     )

@@ -5,6 +5,7 @@ Used to seed knowledge/catalog.yaml; the catalog itself is data and is edited by
 import json
 import re
 import sys
+from pathlib import Path
 
 from bot.text import normalize
 
@@ -14,7 +15,7 @@ def cells(line):
 
 
 def main(path):
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     cps, views, cons = {}, {}, {}
     for line in text.splitlines():
         cs = cells(line)
@@ -32,7 +33,8 @@ def main(path):
         m = re.match(r"^(\d{1,3})\.\s*(.+)$", n3)
         if m:
             cps[int(m.group(1))] = m.group(2).strip()
-    json.dump({"viewpoints": views, "considerations": cons, "checkpoints": cps}, sys.stdout, ensure_ascii=False, indent=1)
+    json.dump({"viewpoints": views, "considerations": cons, "checkpoints": cps}, sys.stdout, ensure_ascii=False,
+              indent=1)
 
 
 if __name__ == "__main__":

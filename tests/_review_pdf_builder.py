@@ -59,7 +59,7 @@ def render_review_pdf(text: str, path: Path) -> Path:
             take = min(room, max(len(c) for c in pending))
             y0, x = pdf.get_y(), pdf.l_margin
             height = take * LINE_H + 2 * PAD
-            for w, lines in zip(WIDTHS, pending):
+            for w, lines in zip(WIDTHS, pending, strict=True):
                 pdf.rect(x, y0, w, height)
                 for k, line in enumerate(lines[:take]):
                     pdf.set_xy(x + PAD, y0 + PAD + k * LINE_H)
@@ -75,7 +75,7 @@ def render_review_pdf(text: str, path: Path) -> Path:
         pdf.add_page()
         pdf.set_font("ipaexg", size=FONT_SIZE)
         if header is not None:
-            draw_row([wrap(c, w) for c, w in zip(header, WIDTHS)], True)
+            draw_row([wrap(c, w) for c, w in zip(header, WIDTHS, strict=True)], True)
 
     def text_line(line: str, size: float = 10.5) -> None:
         pdf.set_font("ipaexg", size=size)
@@ -95,11 +95,11 @@ def render_review_pdf(text: str, path: Path) -> Path:
                 header = (cells + [""] * 7)[:7]
                 if not in_table:
                     pdf.ln(2)
-                draw_row([wrap(c, w) for c, w in zip(header, WIDTHS)], True)
+                draw_row([wrap(c, w) for c, w in zip(header, WIDTHS, strict=True)], True)
                 in_table = True
                 continue
             cells = (cells + [""] * 7)[:7]
-            draw_row([wrap(c, w) for c, w in zip(cells, WIDTHS)])
+            draw_row([wrap(c, w) for c, w in zip(cells, WIDTHS, strict=True)])
             continue
         if in_table:
             header = None

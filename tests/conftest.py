@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from index_util import make_settings
 
 
@@ -86,3 +87,18 @@ def seed_engine(seed_settings):
 def seed_cli_env(seed_settings, pia_env):
     """The `pia` CLI (in process) pointed at the session's indexed data dir, with no LLM and no Chroma server."""
     pia_env(seed_settings.pia_data_dir)
+
+
+@pytest.fixture
+def check_cli(pia_env, check_data_dir, capsys):
+    """`pia check ARGS...` in process on the checker's data dir (hash embedder): returns (exit code, stdout, stderr)."""
+    from bot.cli import main
+
+    pia_env(check_data_dir, embedder="hash")
+
+    def run(*args):
+        rc = main(["check", *map(str, args)])
+        out = capsys.readouterr()
+        return rc, out.out, out.err
+
+    return run

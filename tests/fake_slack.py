@@ -3,6 +3,14 @@
 - Web API: the methods the bot calls (auth.test, chat.*, views.*, files.*, conversations.*, assistant.threads.*,
   reactions.*, apps.connections.open), each checked for the right token and RECORDED for assertions. Messages are
   checked against Slack's Block Kit limits (50 blocks, 3,000 chars per section text) and refused like Slack does.
+- Who sees a file: files.info answers as Slack does, with the conversations a file is shared in (`channels` for
+  public channels, `groups` for private ones, `ims` for DMs, and the same under `shares.public`/`shares.private`);
+  conversations.members lists a conversation's members page by page (`limit`, `next_cursor`), and answers
+  channel_not_found for a private conversation the bot is not in, as Slack does. conversations.open gives the DM
+  between the bot and a user.
+  Streamed messages (chat.startStream / appendStream / stopStream) grow one message, refused once it is stopped,
+  and need recipient_user_id / recipient_team_id in channels, as Slack's do. The listen backlog is large: a burst
+  of calls from the bot is never reset at connect time.
 - File hosting: url_private_download served only with `Authorization: Bearer <bot token>` (without it, Slack's
   sign-in page as HTML), and the upload URLs files.getUploadURLExternal hands out.
 - Socket Mode: a websocket server (websockets package) that apps.connections.open points at; it sends envelopes
@@ -14,6 +22,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -24,9 +33,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
@@ -85,6 +95,23 @@ def check_blocks(blocks: Any) -> None:
                     raise SlackApiRefusal("invalid_blocks", detail="button text too long")
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 1024  # Slack itself never resets a connection under a burst; neither does its fake
+
+
+def _chunk_text(p: dict) -> str:
+    """The markdown of a chat.*Stream call: `markdown_text`, or the markdown_text chunks."""
+    text = p.get("markdown_text") or ""
+    chunks = p.get("chunks")
+    if isinstance(chunks, str):
+        chunks = json.loads(chunks)
+    for c in chunks or []:
+        if c.get("type") != "markdown_text":
+            raise SlackApiRefusal("invalid_chunks")
+        text += c.get("text", "")
+    return text
+
+
 class FakeSlack:
     def __init__(self, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN):
         self.bot_token = bot_token
@@ -97,6 +124,8 @@ class FakeSlack:
         self.downloads: list[tuple[str, bool]] = []  # (file id, authorised)
         self.not_member: set[str] = set()
         self.failures: dict[str, str] = {}
+        self.members: dict[str, list[str]] = {}  # conversation id -> member user ids (conversations.members)
+        self.hidden: set[str] = set()  # private conversations the bot is not in: members cannot be listed
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
@@ -104,7 +133,7 @@ class FakeSlack:
         self.ws: FakeSocketMode | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def start(self) -> "FakeSlack":
+    def start(self) -> FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -119,7 +148,7 @@ class FakeSlack:
             def do_POST(self):
                 fake._handle(self, "POST")
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True, name="fake-slack").start()
         return self
@@ -147,6 +176,8 @@ class FakeSlack:
             self.downloads.clear()
             self.not_member.clear()
             self.failures.clear()
+            self.members.clear()
+            self.hidden.clear()
 
     # ------------------------------------------------------------------ state helpers for tests
     def next_ts(self) -> str:
@@ -164,9 +195,16 @@ class FakeSlack:
         return msg
 
     def add_file(self, name: str, data: bytes, *, user: str, channel: str | None = None,
-                 filetype: str | None = None, size: int | None = None) -> dict:
+                 filetype: str | None = None, size: int | None = None, private: list[str] | None = None,
+                 ims: list[str] | None = None) -> dict:
+        """A file owned by `user`, shared in `channel` (a public channel, or a DM when it starts with D), in the
+        private channels `private` and the DMs `ims`. Shared nowhere: only its owner may see it."""
         fid = f"F{uuid.uuid4().hex[:10].upper()}"
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        public = [channel] if channel and not channel.startswith("D") else []
+        dms = ([channel] if channel and channel.startswith("D") else []) + list(ims or [])
+        groups = list(private or [])
+        ts = self.next_ts()
         meta = {
             "id": fid, "name": name, "title": name, "user": user, "filetype": filetype or ext,
             "mimetype": "application/octet-stream", "size": len(data) if size is None else size,
@@ -174,7 +212,13 @@ class FakeSlack:
             "url_private": f"{self.url}files-pri/{TEAM}-{fid}/{urllib.parse.quote(name)}",
             "url_private_download": f"{self.url}files-pri/{TEAM}-{fid}/download/{urllib.parse.quote(name)}",
             "permalink": f"{self.url}files/{user}/{fid}/{urllib.parse.quote(name)}",
-            "channels": [channel] if channel else [],
+            "channels": public, "groups": groups, "ims": dms,
+            "shares": {
+                **({"public": {c: [{"ts": ts, "channel_name": c.lower(), "reply_count": 0}] for c in public}}
+                   if public else {}),
+                **({"private": {c: [{"ts": ts, "reply_count": 0}] for c in groups + dms}} if groups or dms else {}),
+            },
+            "is_public": bool(public),
         }
         with self._cond:
             self.files[fid] = meta
@@ -208,7 +252,11 @@ class FakeSlack:
         """Everything the bot posted or updated (texts and block texts), for assertions."""
         parts = []
         for c in self.calls:
-            if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral") and (
+            if c.method in ("chat.startStream", "chat.appendStream", "chat.stopStream") and (
+                    channel is None or c.params.get("channel") == channel):
+                with contextlib.suppress(SlackApiRefusal):
+                    parts.append(_chunk_text(c.params))
+            if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "chat.stopStream") and (
                     channel is None or c.params.get("channel") == channel):
                 parts.append(str(c.params.get("text", "")))
                 blocks = c.params.get("blocks")
@@ -362,7 +410,7 @@ class FakeSlack:
     def _m_files_list(self, p):
         files = [f for f in self.files.values()
                  if (not p.get("user") or f["user"] == p["user"])
-                 and (not p.get("channel") or p["channel"] in f["channels"])]
+                 and (not p.get("channel") or p["channel"] in f["channels"] + f["groups"] + f["ims"])]
         files.sort(key=lambda f: -f["created"])
         count = int(p.get("count") or 100)
         return {"files": files[:count], "paging": {"count": count, "total": len(files), "page": 1, "pages": 1}}
@@ -399,6 +447,26 @@ class FakeSlack:
         return {"messages": [m if include_meta else {k: v for k, v in m.items() if k != "metadata"} for m in msgs],
                 "has_more": False}
 
+    def _m_conversations_members(self, p):
+        channel = p.get("channel")
+        if not channel or channel in self.hidden or channel not in self.members:
+            raise SlackApiRefusal("channel_not_found")
+        members = self.members[channel]
+        limit = max(1, min(1000, int(p.get("limit") or 100)))
+        start = int(p.get("cursor") or 0)
+        page = members[start : start + limit]
+        nxt = str(start + limit) if start + limit < len(members) else ""
+        return {"members": page, "response_metadata": {"next_cursor": nxt}}
+
+    def _m_conversations_open(self, p):
+        users = str(p.get("users") or "")
+        if not users or "," in users:
+            raise SlackApiRefusal("invalid_arguments")
+        dm = "D" + users[1:]
+        with self._cond:
+            self.members.setdefault(dm, [users, BOT_USER])
+        return {"channel": {"id": dm}}
+
     def _m_conversations_history(self, p):
         msgs = [m for m in self.messages.get(p.get("channel"), []) if not m.get("thread_ts")
                 or m.get("thread_ts") == m["ts"]]
@@ -417,7 +485,60 @@ class FakeSlack:
         return {}
 
     def _m_assistant_threads_setTitle(self, p):
+        if not p.get("channel_id") or not p.get("thread_ts") or not p.get("title"):
+            raise SlackApiRefusal("invalid_arguments")
         return {}
+
+    # chat.startStream / appendStream / stopStream: one message that grows, then is finalised (with blocks)
+    def _stream_message(self, p: dict) -> dict:
+        with self._cond:
+            for m in self.messages.get(p.get("channel"), []):
+                if m["ts"] == p.get("ts"):
+                    if not m.get("streaming"):
+                        raise SlackApiRefusal("message_not_in_streaming_state")
+                    return m
+        raise SlackApiRefusal("message_not_found")
+
+    def _m_chat_startStream(self, p):
+        channel = p.get("channel")
+        if not channel or not p.get("thread_ts"):
+            raise SlackApiRefusal("invalid_arguments")
+        if channel in self.not_member:
+            raise SlackApiRefusal("not_in_channel")
+        if channel[0] in "CG" and not (p.get("recipient_user_id") and p.get("recipient_team_id")):
+            raise SlackApiRefusal("missing_recipient_user_id")  # required when streaming into channels
+        text = _chunk_text(p)
+        if len(text) > 12000:
+            raise SlackApiRefusal("msg_too_long")
+        msg = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": text, "blocks": [],
+               "ts": self.next_ts(), "team": TEAM, "thread_ts": p["thread_ts"], "streaming": True}
+        with self._cond:
+            self.messages.setdefault(channel, []).append(msg)
+        return {"channel": channel, "ts": msg["ts"]}
+
+    def _m_chat_appendStream(self, p):
+        msg = self._stream_message(p)
+        text = _chunk_text(p)
+        if not text or len(msg["text"]) + len(text) > 12000:
+            raise SlackApiRefusal("invalid_arguments" if not text else "msg_too_long")
+        with self._cond:
+            msg["text"] += text
+        return {"channel": p["channel"], "ts": msg["ts"]}
+
+    def _m_chat_stopStream(self, p):
+        msg = self._stream_message(p)
+        blocks = p.get("blocks")
+        blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+        check_blocks(blocks)
+        with self._cond:
+            msg["text"] += _chunk_text(p)
+            msg["blocks"] = blocks or []
+            msg["streaming"] = False
+        return {"channel": p["channel"], "ts": msg["ts"], "message": msg}
+
+    def message(self, channel: str, ts: str) -> dict | None:
+        with self._cond:
+            return next((m for m in self.messages.get(channel, []) if m["ts"] == ts), None)
 
     def _m_reactions_add(self, p):
         if not p.get("name") or not p.get("timestamp"):
@@ -428,7 +549,7 @@ class FakeSlack:
         return {}
 
     # ------------------------------------------------------------------ Socket Mode
-    def start_socket_mode(self) -> "FakeSocketMode":
+    def start_socket_mode(self) -> FakeSocketMode:
         self.ws = FakeSocketMode().start()
         return self.ws
 
@@ -448,7 +569,7 @@ class FakeSocketMode:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self._port}/link/?ticket=fake"
 
-    def start(self) -> "FakeSocketMode":
+    def start(self) -> FakeSocketMode:
         from websockets.asyncio.server import serve
 
         ready = threading.Event()
@@ -466,7 +587,7 @@ class FakeSocketMode:
                         with self._cond:
                             self.acks[data["envelope_id"]] = data
                             self._cond.notify_all()
-            except Exception:  # noqa: BLE001 - a client going away ends the connection
+            except Exception:  # a client going away ends the connection
                 pass
             finally:
                 with self._cond:
@@ -481,10 +602,8 @@ class FakeSocketMode:
 
         def run():
             asyncio.set_event_loop(self._loop)
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 self._loop.run_until_complete(main())
-            except asyncio.CancelledError:
-                pass
 
         threading.Thread(target=run, daemon=True, name="fake-socket-mode").start()
         ready.wait(10)
@@ -499,12 +618,22 @@ class FakeSocketMode:
                     raise AssertionError("the bot never connected to the Socket Mode server")
                 self._cond.wait(left)
 
-    def send(self, type_: str, payload: dict, retry_attempt: int = 0) -> str:
+    def wait_connections(self, n: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.connections) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{len(self.connections)} of {n} Socket Mode connections opened")
+                self._cond.wait(left)
+
+    def send(self, type_: str, payload: dict, retry_attempt: int = 0, connection: int = -1) -> str:
+        """Send an envelope on one connection (the last opened by default; Slack spreads events over them)."""
         envelope_id = str(uuid.uuid4())
         envelope = {"envelope_id": envelope_id, "type": type_, "payload": payload,
                     "accepts_response_payload": type_ != "events_api", "retry_attempt": retry_attempt,
                     "retry_reason": ""}
-        ws = self.connections[-1]
+        ws = self.connections[connection]
         asyncio.run_coroutine_threadsafe(ws.send(json.dumps(envelope)), self._loop).result(5)
         return envelope_id
 
@@ -527,7 +656,7 @@ class FakeSocketMode:
 
 
 def sign(secret: str, timestamp: str, body: str) -> str:
-    base = f"v0:{timestamp}:{body}".encode("utf-8")
+    base = f"v0:{timestamp}:{body}".encode()
     return "v0=" + hmac.new(secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
 
 

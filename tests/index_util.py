@@ -11,6 +11,6 @@ def make_settings(data_dir: Path, **overrides):
     """Settings that ignore the developer's .env and environment: embedded Chroma under data_dir, no LLM."""
     from bot.settings import Settings
 
-    values = dict(pia_data_dir=Path(data_dir), chroma_host=None, pia_llm=None, pia_embedder="use")
+    values = {"pia_data_dir": Path(data_dir), "chroma_host": None, "pia_llm": None, "pia_embedder": "use"}
     values.update(overrides)
     return Settings(_env_file=None, **values)

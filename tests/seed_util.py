@@ -17,7 +17,7 @@ def make_engine(data_dir: Path, **overrides):
     from bot.engine import Engine
     from bot.settings import Settings
 
-    values = dict(pia_data_dir=data_dir, chroma_host=None, pia_llm=None, pia_llm_base_url=None)
+    values = {"pia_data_dir": data_dir, "chroma_host": None, "pia_llm": None, "pia_llm_base_url": None}
     values.update(overrides)
     return Engine(Settings(_env_file=None, **values))
 

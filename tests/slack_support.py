@@ -37,10 +37,10 @@ SECRET_MARKER = "極秘ドラフト本文マーカー7Q"
 
 
 def settings_for(fake_api_url: str, tmp: Path, **extra) -> Settings:
-    values = dict(slack_bot_token="xoxb-fake-bot-token", slack_app_token="xapp-fake-app-token",
-                  slack_signing_secret="fake-signing-secret", slack_api_url=fake_api_url,
-                  pia_data_dir=tmp / "data", pia_embedder="hash", pia_max_upload_mb=2, pia_indexers="UINDEXER1",
-                  pia_check_timeout=20.0)
+    values = {"slack_bot_token": "xoxb-fake-bot-token", "slack_app_token": "xapp-fake-app-token",
+              "slack_signing_secret": "fake-signing-secret", "slack_api_url": fake_api_url,
+              "pia_data_dir": tmp / "data", "pia_embedder": "hash", "pia_max_upload_mb": 2,
+              "pia_indexers": "UINDEXER1", "pia_check_timeout": 20.0}
     values.update(extra)
     return Settings(_env_file=None, **values)
 
@@ -53,6 +53,11 @@ class ScriptedEngine(Engine):
                  many_flags: bool = False, long_answer: bool = False):
         super().__init__(settings)
         self.fail, self.delay, self.many_flags, self.long_answer = fail, delay, many_flags, long_answer
+        # as a language model would: (sentences given to on_text one by one, seconds between them, llm name)
+        self.stream_sentences: list[str] | None = None
+        self.stream_pause = 0.0
+        self.stream_llm: str | None = "openai:gpt-fake"
+        self.check_delay = 0.0
         self.asked: list[tuple[str, list[str] | None]] = []
         self.checked: list[dict] = []
         self.indexed: list[Path] = []
@@ -65,9 +70,14 @@ class ScriptedEngine(Engine):
         if self.fail is not None:
             raise self.fail
 
-    def ask(self, question, history=None):
+    def warm(self):
+        return None  # nothing to load
+
+    def ask(self, question, history=None, on_text=None):
         with self._lock:
             self.asked.append((question, list(history) if history else None))
+        if self.stream_sentences is not None:
+            return self._streamed_answer(question, on_text)
         self._maybe_fail()
         cp = self.catalog.checkpoint("41")
         text = f"「{question}」は、評価書の「{cp.section}」に記載します（細目41）。[1]"
@@ -79,6 +89,22 @@ class ScriptedEngine(Engine):
                                  Citation(kind="remark", text="委託先の監督は実効性のあるものにしていただきたい。",
                                           source=MINUTES, checkpoints=["41"])])
 
+    def _streamed_answer(self, question, on_text):
+        """An answer written sentence by sentence (each one reaching on_text as a validated sentence would), then
+        `fail` if set (the model dying half-way: the extractive answer comes back instead)."""
+        for sentence in self.stream_sentences or []:
+            if on_text is not None:
+                on_text(sentence)
+            time.sleep(self.stream_pause)
+        cp = self.catalog.checkpoint("41")
+        refs = [CheckpointRef(id="41", title=cp.title, section=cp.section, score=0.9)]
+        cites = [Citation(kind="finding", text=FINDING_41, source=REVIEW, checkpoints=["41"])]
+        if self.fail is not None or self.stream_llm is None:
+            return Answer(answer=f"「{question}」は細目41です。[1]（LLM による回答は使いませんでした）",
+                          checkpoints=refs, citations=cites, llm=None)
+        return Answer(answer="".join(self.stream_sentences or []).strip(), checkpoints=refs, citations=cites,
+                      llm=self.stream_llm)
+
     def explain_checkpoint(self, checkpoint_id):
         self._maybe_fail()
         cp = self.catalog.checkpoint(checkpoint_id)
@@ -89,15 +115,18 @@ class ScriptedEngine(Engine):
         with self._lock:
             self.checked.append({"path": path, "existed": path.exists(), "bytes": path.read_bytes(),
                                  "display_name": display_name, "parent": path.parent})
+        if self.check_delay:
+            time.sleep(self.check_delay)
         self._maybe_fail()
         results = []
-        for i, cid in enumerate(self.catalog.ids()):
+        for cid in self.catalog.ids():
             cp = self.catalog.checkpoint(cid)
             section = cp.section if cp else "Ⅰ 基本情報"
             status = "ok"
             if self.many_flags or cid in ("28", "41"):
                 status = "missing" if cid == "28" else "incomplete"
-            reasons = [Reason(code="vague", message=f"{section}の記載が具体的ではありません。")] if status != "ok" else []
+            reasons = ([Reason(code="vague", message=f"{section}の記載が具体的ではありません。")]
+                       if status != "ok" else [])
             precedents = [Precedent(text=FINDING_41 * (6 if self.many_flags else 1), source=REVIEW,
                                     checkpoints=[cid])] if status != "ok" else []
             evidence = [Evidence(label="記載内容", text=f"{SECRET_MARKER}（委託先を監督する。）", page=3)]
@@ -117,7 +146,7 @@ class ScriptedEngine(Engine):
             return []
         return [FindingHit(text=FINDING_41, checkpoints=["41"], result="問題は認められない", source=REVIEW, score=0.8)]
 
-    def index(self, paths=None, rebuild=False):
+    def index(self, paths=None, rebuild=False, *, kinds=None, wait=None):
         self._maybe_fail()
         with self._lock:
             self.indexed.extend(Path(p) for p in paths or [])

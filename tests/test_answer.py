@@ -52,7 +52,7 @@ def test_every_marker_points_at_a_citation(seed_engine):
 
 def test_answer_lists_measures_from_the_findings_it_cites(seed_engine):
     a = seed_engine.ask(USB_Q)
-    cited = {n: c for n, c in enumerate(a.citations, 1)}
+    cited = dict(enumerate(a.citations, 1))
     items = [line for line in a.answer.splitlines() if line.startswith("・")]
     assert items
     for line in items:
@@ -61,10 +61,12 @@ def test_answer_lists_measures_from_the_findings_it_cites(seed_engine):
         assert compact(measure) in compact(cited[n].text)
 
 
-def test_no_support_says_so_without_content(seed_engine):
+def test_no_support_abstains_and_says_what_is_covered(seed_engine):
     a = seed_engine.ask("明日の東京の天気と気温を教えてください")
-    assert a.answer == templates()["answer"]["no_support"]
+    assert a.answer == templates()["out_of_scope"].strip()
+    assert a.topic is not None and a.topic.kind == "out_of_scope" and a.topic.id is None
     assert a.checkpoints == [] and a.citations == []
+    assert "該当する審査の細目" not in a.answer and "見つかりませんでした" not in a.answer
 
 
 def test_follow_up_is_retrieved_with_the_previous_question(seed_engine):
@@ -115,8 +117,9 @@ def test_cli_ask_json_shape(seed_cli_env, capsys):
     assert main(["ask", USB_Q, "--json"]) == 0
     out = capsys.readouterr().out
     doc = json.loads(out)
-    assert set(doc) == {"answer", "checkpoints", "citations", "llm"}
+    assert set(doc) == {"answer", "checkpoints", "citations", "topic", "llm"}
     assert doc["llm"] is None
+    assert doc["topic"] == {"kind": "checkpoint", "id": "39"}
     assert doc["checkpoints"][0]["id"] == "39"
     assert all(set(c) == {"id", "title", "section", "score"} for c in doc["checkpoints"])
     assert all(set(c) == {"kind", "text", "source", "checkpoints"} for c in doc["citations"])
@@ -150,7 +153,62 @@ def test_cli_ask_human_and_usage_errors(seed_cli_env, capsys):
     assert main(["ask", "--batch", "/nonexistent/q.txt", "--json"]) == 2
 
 
-def test_question_in_another_language_is_asked_for_in_japanese(seed_engine):
+def test_english_question_out_of_scope_abstains_with_an_english_gist(seed_engine):
     a = seed_engine.ask("What is the weather tomorrow in Tokyo?")
-    assert a.answer == templates()["answer"]["no_support_language"]
+    first, rest = a.answer.split("\n", 1)
+    assert first == templates()["gist"]["out_of_scope"]
+    assert rest == templates()["out_of_scope"].strip()
+    assert a.topic is not None and a.topic.kind == "out_of_scope"
     assert a.checkpoints == [] and a.citations == []
+
+
+def test_how_concrete_question_answers_with_the_rubric_items_and_precedents(seed_engine):
+    from bot.rubrics import rubric_for
+
+    a = seed_engine.ask("委託先の消去ルールはどこまで具体的に書けばいい？")
+    assert a.checkpoints[0].id == "45"
+    rubric = rubric_for("45")
+    assert rubric is not None
+    for item in rubric.items:
+        assert item.name in a.answer
+    lines = [ln for ln in a.answer.splitlines() if ln.startswith("- ")]
+    assert len(lines) >= len(rubric.items)
+    cited = dict(enumerate(a.citations, 1))
+    for ln in lines:
+        n = markers(ln)[-1]
+        quoted = re.search(r"「(.+?)」", ln)
+        if quoted:  # a precedent example is quoted from the finding it cites, with that finding's source
+            assert compact(quoted.group(1).rstrip("…")) in compact(cited[n].text)
+            assert cited[n].source.agency and "出入国在留管理庁" in cited[n].source.agency
+    assert set(markers(a.answer)) == set(range(1, len(a.citations) + 1))
+    # a question about how concrete to be also gets rules.md's general criterion, cited to its procedure rule
+    assert "どの細目でも同じ見方です" in a.answer and "どのくらいの頻度" in a.answer
+    # an ordinary question about a checkpoint gets the rubric too (what the reviewer looks for), not the criterion
+    plain = seed_engine.ask(USB_Q)
+    assert plain.checkpoints[0].id == "39"
+    assert "具体的と認められる記載は" in plain.answer and "（細目39）" in plain.answer
+    assert "どの細目でも同じ見方です" not in plain.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "concrete"),
+    [
+        ("委託先の消去ルールはどこまで具体的に書けばいい？", True),
+        ("研修の欄、どんな内容を書いておけば審査で十分と認められますか", True),
+        ("アクセス記録の具体的な方法はどう書けば審査で通る？", True),
+        ("技術的対策はどのように書くと審査で評価されますか", True),
+        ("USBメモリへのコピーを防ぐ対策はどこに書く？", False),  # where, not how concrete
+        ("審査で評価される項目はどれ？", False),  # nothing about writing
+    ],
+)
+def test_a_question_about_how_concrete_is_recognised_by_its_meaning(question, concrete):
+    """A question about how (or what) to write together with what the review accepts asks for the rubric."""
+    from bot.rubrics import is_concreteness_question
+
+    assert is_concreteness_question(question) is concrete
+
+
+def test_how_concrete_in_other_words_gets_the_rubric(seed_engine):
+    a = seed_engine.ask("技術的対策はどのように書くと審査で評価されますか")
+    assert a.checkpoints[0].id == "63"
+    assert "具体的と認められる記載は" in a.answer and "（細目63）" in a.answer

@@ -25,7 +25,8 @@ def test_12_viewpoints_and_10_considerations(catalog):
     assert [v.id for v in catalog.viewpoints] == [f"V{n}" for n in range(1, 13)]
     assert [v.number for v in catalog.viewpoints] == list(range(1, 13))
     assert [c.id for c in catalog.considerations] == list("①②③④⑤⑥⑦⑧⑨⑩")
-    assert catalog.ids()[:74] == [str(n) for n in range(1, 75)] and catalog.ids()[74:] == [f"V{n}" for n in range(1, 13)]
+    assert catalog.ids()[:74] == [str(n) for n in range(1, 75)]
+    assert catalog.ids()[74:] == [f"V{n}" for n in range(1, 13)]
 
 
 def test_each_checkpoint_belongs_to_its_consideration(catalog):
@@ -84,8 +85,8 @@ def test_lookup_accepts_the_ways_ids_are_written(catalog):
 
 def test_with_extra_adds_body_specific_checkpoints_without_replacing(catalog):
     extra = [
-        Checkpoint(id="75", number=75, text="コンビニ交付サービスのリスク対策を具体的に記載しているか。", consideration="⑩",
-                   section="Ⅲ 7. リスク1", body_specific=True),
+        Checkpoint(id="75", number=75, text="コンビニ交付サービスのリスク対策を具体的に記載しているか。",
+                   consideration="⑩", section="Ⅲ 7. リスク1", body_specific=True),
         Checkpoint(id="74", number=74, text="別の機関の74", consideration="⑩", section="Ⅲ", body_specific=True),
     ]
     ext = catalog.with_extra(extra)

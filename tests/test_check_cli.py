@@ -11,31 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 BAD = ROOT / "tests" / "data" / "bad"
 
 
-@pytest.fixture
-def cli(pia_env, check_data_dir, capsys):
-    pia_env(check_data_dir, embedder="hash")
-
-    def run(*args: str):
-        rc = main(["check", *map(str, args)])
-        out = capsys.readouterr()
-        return rc, out.out, out.err
-
-    return run
-
-
-def test_one_draft_json(cli):
-    rc, out, err = cli(EXAMPLES / "sample_national_defects.pdf", "--json")
+def test_one_draft_json(check_cli):
+    rc, out, _err = check_cli(EXAMPLES / "sample_national_defects.pdf", "--json")
     assert rc == 0
     assert len(out.strip().splitlines()) == 1
     d = json.loads(out)
-    assert set(d) == {"document", "summary", "checkpoints", "fields"}
+    assert set(d) == {"document", "summary", "checkpoints", "fields", "degraded"}
     assert d["document"]["format"] == "pdf" and d["document"]["pages"] > 10
     ids = [c["id"] for c in d["checkpoints"]]
     assert len(ids) == len(set(ids)) == 86
@@ -46,31 +32,31 @@ def test_one_draft_json(cli):
     assert by_id["31"]["status"] == "ok"
 
 
-def test_several_drafts_json_lines_and_terminal(cli):
-    rc, out, err = cli(EXAMPLES / "sample_complete.xlsx", EXAMPLES / "sample_local_defects.md", "--json")
+def test_several_drafts_json_lines_and_terminal(check_cli):
+    rc, out, _err = check_cli(EXAMPLES / "sample_complete.xlsx", EXAMPLES / "sample_local_defects.md", "--json")
     assert rc == 0
     docs = [json.loads(line) for line in out.strip().splitlines()]
     assert [d["document"]["format"] for d in docs] == ["xlsx", "md"]
     assert docs[0]["summary"]["incomplete"] == docs[0]["summary"]["missing"] == 0
     assert docs[1]["summary"]["incomplete"] + docs[1]["summary"]["missing"] >= 19
-    rc, out, err = cli(EXAMPLES / "sample_complete.txt")
+    rc, out, _err = check_cli(EXAMPLES / "sample_complete.txt")
     assert rc == 0 and "指摘はありません。" in out and "問題なし" in out
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "xlsx"])
-def test_report_files(cli, tmp_path, fmt):
+def test_report_files(check_cli, tmp_path, fmt):
     target = tmp_path / f"report.{fmt}"
-    rc, out, err = cli(EXAMPLES / "sample_vaccination_defects.docx", "--format", fmt, "--output", target)
+    rc, out, _err = check_cli(EXAMPLES / "sample_vaccination_defects.docx", "--format", fmt, "--output", target)
     assert rc == 0 and target.exists() and target.stat().st_size > 1000
     assert "要修正" in out  # the terminal summary is still printed
-    rc, out, err = cli(EXAMPLES / "sample_complete.docx", EXAMPLES / "sample_local_defects.docx", "--format", fmt,
-                       "--output", tmp_path)
+    rc, out, _err = check_cli(EXAMPLES / "sample_complete.docx", EXAMPLES / "sample_local_defects.docx",
+                              "--format", fmt, "--output", tmp_path)
     assert rc == 0
     assert (tmp_path / f"sample_complete.{fmt}").exists() and (tmp_path / f"sample_local_defects.{fmt}").exists()
 
 
-def test_format_without_output_is_a_usage_error(cli):
-    rc, out, err = cli(EXAMPLES / "sample_complete.docx", "--format", "xlsx")
+def test_format_without_output_is_a_usage_error(check_cli):
+    rc, _out, err = check_cli(EXAMPLES / "sample_complete.docx", "--format", "xlsx")
     assert rc == 2 and "--output" in err
 
 
@@ -95,9 +81,9 @@ def _english(tmp_path: Path) -> Path:
     ("english", "英語の文書"),
     ("missing.pdf", "見つかりません"),
 ])
-def test_bad_input_exits_2_with_one_line(cli, tmp_path, name, expect):
+def test_bad_input_exits_2_with_one_line(check_cli, tmp_path, name, expect):
     path = _english(tmp_path) if name == "english" else (tmp_path / name if name == "missing.pdf" else BAD / name)
-    rc, out, err = cli(path, "--json")
+    rc, out, err = check_cli(path, "--json")
     assert rc == 2
     assert out == ""
     lines = err.strip().splitlines()
@@ -106,6 +92,7 @@ def test_bad_input_exits_2_with_one_line(cli, tmp_path, name, expect):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow  # real `pia check` processes
 def test_real_process_exit_codes(tmp_path, check_data_dir):
     env = dict(os.environ, PIA_DATA_DIR=str(check_data_dir), PIA_EMBEDDER="hash")
     env.pop("CHROMA_HOST", None)

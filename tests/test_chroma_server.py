@@ -35,11 +35,11 @@ def chroma_server(tmp_path_factory):
         pytest.fail(f"the chroma CLI is missing at {CHROMA} (it ships with the chromadb package)")
     path = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    log = open(path / "server.log", "wb")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path / "db")],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    with open(path / "server.log", "wb") as log:  # the server writes to its own copy of the descriptor
+        proc = subprocess.Popen(
+            [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path / "db")],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -60,7 +60,6 @@ def chroma_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.close()
 
 
 @pytest.mark.slow

@@ -79,6 +79,7 @@ def test_sentence_transformers_backend_offline(monkeypatch):
     assert (docs @ q)[0] > (docs @ q)[1] + 0.1
 
 
+@pytest.mark.slow  # loads sentence-transformers (torch)
 def test_sentence_transformers_never_downloads(monkeypatch):
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

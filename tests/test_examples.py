@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from bot.catalog import load_catalog
+from bot.loaders import load_document
 from bot.text import compact
-from indexer.loaders import load_document
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 REASONS = {"empty", "placeholder", "vague", "inconsistent", "missing_section", "risk_remaining", "rule"}
@@ -34,38 +34,61 @@ NAMES = [d.name for d in SOURCES]
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory) -> Path:
-    """Every source in every format plus the large benchmark PDF, rendered fresh into a temporary folder."""
+def render(tmp_path_factory):
+    """Renders a source in a format (or the large benchmark PDF) fresh into a temporary folder, each once a session:
+    the fast loop renders only what its tests compare."""
     if not build.FONT_PATH.exists():
         pytest.fail(
             f"IPAex Gothic font missing at {build.FONT_PATH}: `apt-get install -y fonts-ipaexfont-gothic` "
             "(scripts/bootstrap.sh and .ci install it); the PDF renderer cannot run without it"
         )
     out = tmp_path_factory.mktemp("renders")
-    written = build.build(out_dir=out, large=True)
-    assert len(written) == len(SOURCES) * len(build.FORMATS) + 1
-    return out
+
+    def get(name: str, fmt: str) -> Path:
+        path = out / f"{name}.{fmt}"
+        if not path.exists():
+            draft = build.large_draft() if name == build.LARGE_NAME else next(d for d in SOURCES if d.name == name)
+            assert build.render(draft, fmt, out) == path
+        return path
+
+    return get
 
 
 def test_sources_exist_with_manifests():
-    assert {"sample_complete", "sample_national_defects", "sample_local_defects", "sample_vaccination_defects"} <= set(NAMES)
+    assert {"sample_complete", "sample_national_defects", "sample_local_defects",
+            "sample_vaccination_defects"} <= set(NAMES)
     for name in NAMES:
         assert (EXAMPLES / "src" / f"{name}.expected.yaml").exists(), name
 
 
+def test_build_writes_every_source_in_every_format_and_the_large_pdf(monkeypatch, tmp_path):
+    """What `python examples/build.py --large` writes (each render itself is compared below, one per test)."""
+    monkeypatch.setattr(build, "render", lambda draft, fmt, out_dir: Path(out_dir) / f"{draft.name}.{fmt}")
+    monkeypatch.setattr(build, "render_pdf", lambda draft, out: out)
+    written = build.build(out_dir=tmp_path, large=True)
+    assert len(written) == len(SOURCES) * len(build.FORMATS) + 1
+    assert set(written) == {tmp_path / f"{n}.{f}" for n in NAMES for f in build.FORMATS} | {
+        tmp_path / f"{build.LARGE_NAME}.pdf"}
+
+
+# every format of the complete sample in the fast loop; the other samples' renders with the slow tests
+RENDERS = [pytest.param(name, marks=pytest.mark.slow) if name != "sample_complete" else name for name in NAMES]
+
+
 @pytest.mark.parametrize("fmt", build.FORMATS)
-@pytest.mark.parametrize("name", NAMES)
-def test_committed_render_is_up_to_date(rendered, name, fmt):
+@pytest.mark.parametrize("name", RENDERS)
+def test_committed_render_is_up_to_date(render, name, fmt):
     committed = EXAMPLES / f"{name}.{fmt}"
     assert committed.exists(), f"{committed} missing: run `python examples/build.py --large`"
-    fresh = load_document(rendered / f"{name}.{fmt}")
+    fresh = load_document(render(name, fmt))
     old = load_document(committed)
     assert old.pages == fresh.pages, f"{committed.name} is stale: run `python examples/build.py --large`"
 
 
-def test_large_pdf_is_up_to_date_and_60_pages(rendered):
-    fresh = load_document(rendered / "large_60p.pdf")
-    old = load_document(EXAMPLES / "large_60p.pdf")
+@pytest.mark.slow  # renders 60 pages
+def test_large_pdf_is_up_to_date_and_60_pages(render):
+    fresh = load_document(render(build.LARGE_NAME, "pdf"))
+    old = load_document(EXAMPLES / f"{build.LARGE_NAME}.pdf")
     assert old.pages == fresh.pages
     assert 60 <= len(old.pages) <= 64
     # the second file's Ⅱ and Ⅲ are there
@@ -99,7 +122,8 @@ def test_pdf_page_numbers(name):
         assert f"- {number} -" == lines[-1], f"page {number} ends with {lines[-1]!r}"
         assert lines[0] == next(d for d in SOURCES if d.name == name).meta["header"]
     # each section starts on a new page: the page of its heading is right after the previous section's pages
-    first_pages = [i for i, p in enumerate(doc.pages, start=1) if re.search(r"^Ⅲ 特定個人情報ファイルの取扱い", p, re.M)]
+    first_pages = [i for i, p in enumerate(doc.pages, start=1)
+                   if re.search(r"^Ⅲ 特定個人情報ファイルの取扱い", p, re.M)]
     assert first_pages, "section Ⅲ heading not found at the start of a line"
 
 
@@ -132,7 +156,8 @@ def test_label_variants_per_format():
     assert "| ①事務の名称 |" in md and "☑ 庁内連携システム" in md and "☐ 住民基本台帳ネットワークシステム" in md
     # the choice field reads the same everywhere once white space (and Markdown's <br>) is removed
     for text in (docx, pdf, xlsx, txt, md.replace("<br>", " ")):
-        assert compact("[ 十分である ] <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている") in compact(text)
+        assert compact("[ 十分である ] <選択肢> 1) 特に力を入れている 2) 十分である 3) 課題が残されている") in compact(
+            text)
 
 
 def test_complete_sample_has_no_placeholder_outside_option_lists():
@@ -146,7 +171,8 @@ def test_complete_sample_has_no_placeholder_outside_option_lists():
 @pytest.mark.parametrize("name", ["sample_national_defects", "sample_local_defects"])
 def test_planted_placeholders_survive_every_render(name):
     manifest = yaml.safe_load((EXAMPLES / "src" / f"{name}.expected.yaml").read_text(encoding="utf-8"))
-    planted = {t for d in manifest["defects"] if d["kind"] == "placeholder" for t in PLACEHOLDERS if t in d["description"]}
+    planted = {t for d in manifest["defects"] if d["kind"] == "placeholder"
+               for t in PLACEHOLDERS if t in d["description"]}
     assert planted, "no placeholder defects described"
     for fmt in build.FORMATS:
         text = compact(load_document(EXAMPLES / f"{name}.{fmt}").text)

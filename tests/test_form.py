@@ -35,7 +35,8 @@ def test_every_checkpoint_section_exists_in_the_form(cp):
     assert cp.form_path, cp.id
     assert FORM.has_path(cp.form_path), (cp.id, cp.form_path)
     # the catalog's written section names the same place
-    assert compact(cp.section).replace("(", "").replace(")", "").startswith(compact(" ".join(cp.form_path[:2]))), cp.section
+    written = compact(cp.section).replace("(", "").replace(")", "")
+    assert written.startswith(compact(" ".join(cp.form_path[:2]))), cp.section
     if not cp.body_specific:
         fields = FORM.for_checkpoint(cp.id)
         assert fields, f"no field of the form answers checkpoint {cp.id}"

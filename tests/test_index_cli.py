@@ -84,7 +84,7 @@ def test_search_batch_prints_json_lines_in_order(run, pia_env, seed_settings, tm
     lines = run("search", "--batch", str(batch), "--kind", "checkpoint", "-k", "3", "--json").out.splitlines()
     assert len(lines) == len(queries)
     docs = [json.loads(line) for line in lines]
-    for q, doc in zip(queries, docs):
+    for q, doc in zip(queries, docs, strict=True):
         assert set(doc) == {"results"}
         single = json.loads(run("search", q, "--kind", "checkpoint", "-k", "3", "--json").out)
         assert [h["id"] for h in doc["results"]] == [h["id"] for h in single["results"]]
@@ -137,6 +137,7 @@ def test_index_refuses_another_embedder(run, pia_env, tmp_path):
     assert "--rebuild" in err and "hash" in err
 
 
+@pytest.mark.slow  # a whole `pia eval`
 def test_eval_reports_three_modes(run, pia_env, seed_settings):
     pia_env(seed_settings.data_dir)
     doc = json.loads(run("eval", "--json").out)
@@ -148,10 +149,20 @@ def test_eval_reports_three_modes(run, pia_env, seed_settings):
     assert hybrid["hit_at_1"] >= max(modes["lexical"]["hit_at_1"], modes["dense"]["hit_at_1"])
     for m in modes.values():
         assert 0 <= m["hit_at_1"] <= m["hit_at_3"] <= 1 and m["hit_at_1"] <= m["mrr"] <= 1
-    for key in ("attribution", "flags"):
-        assert key in doc  # either a result or {"available": false}
-    human = run("eval").out
-    assert "hybrid" in human and "hit@1" in human
+    assert doc["attribution"]["exact_match_accuracy"] >= 0.95
+    assert doc["flags"]["precision"] >= 0.95 and doc["flags"]["recall"] >= 0.95
+    layouts = doc["layouts"]  # one variant of each layout kind, by default
+    assert layouts["variants"] == len(layouts["kinds"]) >= 10 and layouts["results"] == 86 * layouts["variants"]
+    assert 0 <= layouts["agreeing"] <= layouts["results"]
+    # the wording sets: per file, boilerplate flagged and concrete passed, misses with their text in --json
+    wording = {f["file"]: f for f in doc["wording"]["files"]}
+    dev = wording["wording_dev.yaml"]
+    assert dev["boilerplate"] >= 150 and dev["concrete"] >= 150
+    assert dev["boilerplate_flagged_rate"] >= 0.95 and dev["concrete_passed_rate"] >= 0.95
+    assert all({"id", "checkpoint", "label", "status", "text"} <= set(m) for m in dev["misses"])
+    human = run("eval", "--layouts", "none").out
+    assert "hybrid" in human and "hit@1" in human and "様式の配置" in human
+    assert "表現の判定（wording_dev.yaml" in human and "boilerplate flagged" in human
 
 
 def test_question_set_covers_the_catalog():

@@ -115,7 +115,8 @@ def test_no_support_never_calls_the_model(data_dir):
     with FakeOpenAI("呼ばれてはいけない[1]。") as fake:
         a = llm_engine(data_dir, fake).ask("明日の東京の天気と気温を教えてください")
         assert fake.requests == []
-    assert a.answer == templates()["answer"]["no_support"] and a.llm is None
+    assert a.answer == templates()["out_of_scope"].strip() and a.llm is None
+    assert a.topic is not None and a.topic.kind == "out_of_scope"
 
 
 # --------------------------------------------------------------------------- langchain fake chat models

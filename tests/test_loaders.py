@@ -1,4 +1,4 @@
-"""indexer.loaders: every format read back with pages and tables in reading order; every bad input refused
+"""bot.loaders: every format read back with pages and tables in reading order; every bad input refused
 with an InputFileError whose Japanese message says what happened and what to do."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import InputFileError, PiaError
-from indexer.loaders import load_document
+from bot.loaders import load_document
 
 BAD_DIR = Path(__file__).parent / "data" / "bad"
 FONT = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
@@ -71,7 +71,6 @@ def _docx_with_everything(path: Path) -> Path:
     # Word's own marker of where it broke the page last time, right after a hard break: counts once.
     d.add_page_break()
     p = d.add_paragraph()
-    p.runs and None
     r = p.add_run()
     r._r.append(OxmlElement("w:lastRenderedPageBreak"))
     p.add_run("Ⅲ リスク対策")
@@ -172,7 +171,8 @@ def _japanese_pdf(path: Path, pages: int) -> Path:
     pdf.set_font("ipaexg", size=10.5)
     for n in range(1, pages + 1):
         pdf.add_page()
-        pdf.cell(0, 8, f"Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策（{n}頁目）", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, f"Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策（{n}頁目）",
+                 new_x="LMARGIN", new_y="NEXT")
         pdf.multi_cell(0, 6, "個人番号の真正性確認の措置の内容：住民基本台帳ネットワークシステムに照会し確認する。" * 3)
     pdf.output(str(path))
     return path

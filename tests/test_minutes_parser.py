@@ -49,7 +49,8 @@ def test_seed_turns(seed):
         ("手塚委員長", "委員長"),
     ]
     secretariat = seed.turns[2].text
-    # continuation lines belong to the turn, and the paragraph broken by the page ("問題は認められない" / "としております。") is joined
+    # continuation lines belong to the turn, and the paragraph broken by the page ("問題は認められない" /
+    # "としております。") is joined
     assert "(5)として、事務フローの変更" in secretariat
     assert "問題は認められないとしております。" in secretariat
     assert "御説明がございました。" in seed.turns[4].text
@@ -73,7 +74,8 @@ def test_seed_only_the_commissioners_substantive_remark(seed):
 def test_synthetic_meeting(synth):
     assert synth.meeting_number == 340
     assert synth.date == "2025-12-03"
-    assert synth.attendees == ["手塚委員長", "大島委員", "浅井委員", "清水委員", "藤本委員", "西中事務局次長", "香月参事官"]
+    assert synth.attendees == ["手塚委員長", "大島委員", "浅井委員", "清水委員", "藤本委員", "西中事務局次長",
+                               "香月参事官"]
     assert synth.agenda == [
         "みどり市長(住民基本台帳に関する事務)の全項目評価書について",
         "個人情報保護法の施行状況について",
@@ -110,7 +112,8 @@ def test_checkpoints_named():
     assert checkpoints_named("特にございません。") == []
 
 
-@pytest.mark.parametrize("text", ["", "本日は晴天なり。\n議題はありません。", "Minutes of the board meeting.\nJohn: hello"])
+@pytest.mark.parametrize("text", ["", "本日は晴天なり。\n議題はありません。",
+                                  "Minutes of the board meeting.\nJohn: hello"])
 def test_not_minutes(text):
     with pytest.raises(NotMinutesError) as e:
         parse_minutes(text)
@@ -123,13 +126,15 @@ def test_not_minutes(text):
 def test_detect_kind_on_the_seeds_and_fixtures():
     assert detect_kind(SEED.read_text(encoding="utf-8")) == "minutes"
     assert detect_kind(SYNTH.read_text(encoding="utf-8")) == "minutes"
-    assert detect_kind(knowledge_file("sources/review_isa_2025-09-30.txt").read_text(encoding="utf-8")) == "review_sheet"
+    review = knowledge_file("sources/review_isa_2025-09-30.txt").read_text(encoding="utf-8")
+    assert detect_kind(review) == "review_sheet"
     assert detect_kind((DATA / "review_city_juki.txt").read_text(encoding="utf-8")) == "review_sheet"
 
 
 def test_detect_kind_guideline_and_other():
     guideline = (
-        "特定個人情報保護評価指針\n\n第１ 特定個人情報保護評価の意義\n本文\n第２ 定義\n本文\n第３ 特定個人情報保護評価の実施主体\n本文\n"
+        "特定個人情報保護評価指針\n\n第１ 特定個人情報保護評価の意義\n本文\n第２ 定義\n本文\n"
+        "第３ 特定個人情報保護評価の実施主体\n本文\n"
     )
     assert detect_kind(guideline) == "guideline"
     assert detect_kind("特定個人情報保護評価指針の解説\n\n指針の考え方を説明する。") == "guideline"
@@ -137,7 +142,8 @@ def test_detect_kind_guideline_and_other():
     assert detect_kind("An English annual report.\nRevenue grew by 5%.") == "other"
     # a draft assessment mentions the guideline in its text but is not the guideline, nor a review sheet
     draft = (
-        "特定個人情報保護評価書（全項目評価書）\n評価書名 住民基本台帳に関する事務\n個人のプライバシー等の権利利益の保護の宣言\n"
+        "特定個人情報保護評価書（全項目評価書）\n評価書名 住民基本台帳に関する事務\n"
+        "個人のプライバシー等の権利利益の保護の宣言\n"
         "みどり市は、特定個人情報保護評価指針に基づき、リスクを軽減するための措置を講じる。\n"
     )
     assert detect_kind(draft) == "other"

@@ -50,7 +50,8 @@ def test_removed_source_is_no_longer_cited(cli, tmp_path):
 
     # cited: past findings search and the drafter's answer
     found = cli("findings", WORD, "--json")
-    assert found["results"][0]["text"].startswith("特定個人情報ファイルが不正に複製されるリスク対策として、業務端末のUSBポート")
+    assert found["results"][0]["text"].startswith("特定個人情報ファイルが不正に複製されるリスク対策として、"
+                                                  "業務端末のUSBポート")
     assert cites(found, str(sheet)) and found["results"][0]["source"]["agency"] == "架空市長"
     assert found["results"][0]["checkpoints"] == ["39"]
     answer = cli("ask", QUESTION, "--json")

@@ -30,17 +30,21 @@ def flagged_ids(report):
 
 def test_json_has_exactly_the_contract_shape(report):
     d = report_json(report)
-    assert set(d) == {"document", "summary", "checkpoints", "fields"}
+    assert set(d) == {"document", "summary", "checkpoints", "fields", "degraded"}  # "changes" only with --since
+    assert d["degraded"] == []
     assert set(d["document"]) == {"path", "title", "body", "pages", "format"}
     assert d["document"]["format"] == "docx" and d["document"]["body"] == "かもめ台市長"
-    assert set(d["summary"]) == {"ok", "incomplete", "missing", "not_applicable"}
+    assert set(d["summary"]) == {"ok", "incomplete", "missing", "not_applicable", "review"}
     assert sum(d["summary"].values()) == len(d["checkpoints"]) == 86
     for c in d["checkpoints"]:
-        assert set(c) == {"id", "status", "section", "page", "reasons", "evidence", "precedents"}
-        assert isinstance(c["id"], str) and c["status"] in ("ok", "incomplete", "missing", "not_applicable")
+        assert set(c) - {"suggestion"} == {"id", "status", "section", "page", "reasons", "evidence", "precedents"}
+        assert "suggestion" not in c or (c["status"] in ("incomplete", "missing") and c["suggestion"])
+        assert isinstance(c["id"], str)
+        assert c["status"] in ("ok", "incomplete", "missing", "not_applicable", "review")
         for r in c["reasons"]:
             assert set(r) == {"code", "message"}
-            assert r["code"] in ("empty", "placeholder", "vague", "inconsistent", "missing_section", "risk_remaining", "rule")
+            assert r["code"] in ("empty", "placeholder", "vague", "inconsistent", "missing_section", "risk_remaining",
+                                 "rule")
         for e in c["evidence"]:
             assert set(e) == {"label", "text", "page"}
         for p in c["precedents"]:
@@ -73,7 +77,8 @@ def test_markdown_report(report, tmp_path, flagged_ids):
     table = md.split("## 細目・観点ごとの結果", 1)[1]
     rows = [ln for ln in table.splitlines() if re.match(r"^\| (\d+|\(\d+\)) \|", ln)]
     assert len(rows) == 86
-    assert f"| {report.summary.ok} | {report.summary.incomplete} | {report.summary.missing} |" in md
+    s = report.summary
+    assert f"| {s.ok} | {s.review} | {s.incomplete} | {s.missing} | {s.not_applicable} |" in md
 
 
 def test_excel_report(report, tmp_path):
@@ -81,15 +86,18 @@ def test_excel_report(report, tmp_path):
 
     path = write_report(report, "xlsx", tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["概要", "細目別"]
+    assert wb.sheetnames == ["概要", "細目別", "pia_round"]
+    # the round's machine-readable sheet is hidden; the visible sheets are the report
+    assert [ws.sheet_state for ws in wb.worksheets] == ["visible", "visible", "hidden"]
     ws = wb["細目別"]
     assert ws.max_row == 87
-    assert [c.value for c in ws[1]] == ["細目", "項目", "状態", "該当箇所", "ページ", "指摘の理由", "評価書の記載", "過去の所見", "出典"]
+    assert [c.value for c in ws[1]] == ["細目", "項目", "状態", "該当箇所", "ページ", "指摘の理由", "評価書の記載",
+                                        "過去の所見", "出典", "審査側コメント", "作成側の対応"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:I87"
+    assert ws.auto_filter.ref == "A1:K87"
     assert ws.column_dimensions["F"].width >= 40 and ws.column_dimensions["A"].width <= 12
     by_id = {r.id: r for r in report.checkpoints}
-    fills = {"問題なし": "E6F4EA", "要修正": "FFF4D6", "記載なし": "FDE2E1", "該当なし": "EEF0F2"}
+    fills = {"問題なし": "E6F4EA", "要確認": "E3EEFB", "要修正": "FFF4D6", "記載なし": "FDE2E1", "該当なし": "EEF0F2"}
     for row in ws.iter_rows(min_row=2):
         cid = row[0].value
         cid = f"V{cid[1:-1]}" if cid.startswith("(") else cid
@@ -107,6 +115,7 @@ def test_excel_report(report, tmp_path):
     assert values["評価実施機関"] == "かもめ台市長"
 
 
+@pytest.mark.slow  # starts headless Chromium
 def test_html_report_is_self_contained_and_renders_in_chromium(report, tmp_path, flagged_ids):
     path = write_report(report, "html", tmp_path / "r.html")
     html = path.read_text(encoding="utf-8")
@@ -128,3 +137,24 @@ def test_html_report_is_self_contained_and_renders_in_chromium(report, tmp_path,
     assert "要修正" in dom and "記載なし" in dom
     assert f"指摘（{len(flagged_ids)}件）" in dom
     assert re.search(r'data-status="missing">記載なし<b>\d+</b>', dom)
+
+
+def test_every_report_shows_the_suggestion_of_a_vague_answer(report, tmp_path):
+    """A flagged vague answer carries a 修正例 (the draft's words kept, the rubric's missing items as 【slots】), in
+    --json, the terminal text and every file format."""
+    import openpyxl
+
+    with_suggestion = [r for r in report.checkpoints if r.suggestion]
+    assert with_suggestion and all(r.status in ("incomplete", "missing") for r in with_suggestion)
+    vague = next(r for r in with_suggestion if any(x.code == "vague" for x in r.reasons))
+    assert vague.suggestion.startswith("修正例") and "【" in vague.suggestion
+    d = {c["id"]: c for c in report_json(report)["checkpoints"]}
+    assert d[vague.id]["suggestion"] == vague.suggestion
+    assert vague.suggestion in terminal_text(report)
+    md = write_report(report, "md", tmp_path / "s.md").read_text(encoding="utf-8")
+    assert vague.suggestion.replace("\n", " ／ ") in md
+    html = write_report(report, "html", tmp_path / "s.html").read_text(encoding="utf-8")
+    assert '<div class="suggestion">' in html and "修正例" in html
+    ws = openpyxl.load_workbook(write_report(report, "xlsx", tmp_path / "s.xlsx"))["細目別"]
+    cells = [row[5].value or "" for row in ws.iter_rows(min_row=2)]
+    assert any(vague.suggestion in c for c in cells)

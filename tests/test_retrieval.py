@@ -81,6 +81,15 @@ def test_glossary_expands_everyday_words():
     assert g.expand(normalize_query("委託先の選定")) == [] or "委託先" not in g.expand("委託先の選定")
 
 
+def test_glossary_finds_a_term_by_its_lemmas():
+    """「亡くなった人」 is also 「亡くなった方」, 「亡くなられた方」; 「辞めた職員」 also 「職員が辞めた」."""
+    g = Glossary()
+    for q in ("亡くなった方の番号", "亡くなられた方のマイナンバー"):
+        assert "死者" in g.expand(normalize_query(q)), q
+    assert "元職員" in g.expand(normalize_query("職員が辞めたあとのID"))
+    assert "死者" not in g.expand(normalize_query("人の番号を保管する"))  # the lemma, not the one-character word
+
+
 @pytest.mark.parametrize("query, checkpoint", [("USBメモリ", "39"), ("パブコメ", "V5")])
 def test_glossary_expansion_lets_bm25_find_past_findings(seed_retriever, seed_settings, query, checkpoint):
     """Past findings never say 'USBメモリ' or 'パブコメ'; only the glossary (→ 電子記録媒体, 意見聴取…) finds them."""

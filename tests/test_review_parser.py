@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import load_catalog
+from bot.engine import Engine
 from bot.errors import PiaError
 from bot.evaluation.attribution import evaluate_attribution, load_table, match_findings, sheet_path
 from bot.models import Source
 from bot.resources import knowledge_file
 from bot.text import compact
+from bot.wareki import to_iso
 from indexer.review_parser import (
     NotAReviewSheetError,
     attribute_paragraph,
@@ -20,7 +22,6 @@ from indexer.review_parser import (
     normalize_section,
     parse_review_sheet,
 )
-from indexer.wareki import to_iso
 
 DATA = Path(__file__).parent / "data"
 SEED_SHARED = Path("/work/shared/seeds/001_7daa8919e759dc73.txt")
@@ -51,9 +52,11 @@ def test_every_finding_attributed_exactly_as_the_hand_table(which, request):
     missing = [e.opening for e, got in pairs if got is None]
     assert not missing, f"paragraphs not found: {missing}"
     assert not extra, f"paragraphs the table does not list: {[f.text[:30] for f in extra]}"
-    wrong = [(e.opening, e.checkpoints, got.checkpoints) for e, got in pairs if set(got.checkpoints) != set(e.checkpoints)]
+    wrong = [(e.opening, e.checkpoints, got.checkpoints) for e, got in pairs
+             if set(got.checkpoints) != set(e.checkpoints)]
     assert not wrong
-    printed = [(e.opening, e.printed_on, got.printed_on) for e, got in pairs if e.printed_on and got.printed_on != e.printed_on]
+    printed = [(e.opening, e.printed_on, got.printed_on) for e, got in pairs
+               if e.printed_on and got.printed_on != e.printed_on]
     assert not printed
     assert len(sheet.findings) == len(table.findings)
 
@@ -133,7 +136,7 @@ def test_city_changes_requested_result_reaches_the_finding(city):
 
 
 def test_evaluation_score_is_perfect_on_both_tables():
-    score = evaluate_attribution([SEED_TABLE, CITY_TABLE])
+    score = evaluate_attribution(Engine(), [SEED_TABLE, CITY_TABLE])
     assert score.findings_total == 40 + 57
     assert score.exact_match_accuracy == 1.0
     assert score.row_result_accuracy == 1.0
@@ -149,7 +152,7 @@ def test_evaluation_notices_a_wrong_table(tmp_path):
     assert text != SEED_TABLE.read_text(encoding="utf-8")
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("sheet: sources/", f"sheet: {knowledge_file('sources')}/"), encoding="utf-8")
-    score = evaluate_attribution([bad])
+    score = evaluate_attribution(Engine(), [bad])
     assert score.exact_matches == 39
     assert [m.expected for m in score.mismatches] == [["64"]]
 
@@ -195,9 +198,11 @@ def test_sections(cell, expected):
 def test_attribution_is_by_content_within_the_group():
     catalog = load_catalog()
     group = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑧").checkpoints}
-    ids, _ = attribute_paragraph("特定個人情報が古い情報のまま保管され続けるリスク対策として、都度更新すること等が記載されている。", "⑧", group)
+    ids, _ = attribute_paragraph("特定個人情報が古い情報のまま保管され続けるリスク対策として、"
+                                 "都度更新すること等が記載されている。", "⑧", group)
     assert ids == ["67"]
-    ids, _ = attribute_paragraph("特定個人情報の漏えい・滅失・毀損リスクに係る技術的対策として、ウイルス対策ソフトを導入する。", "⑧", group)
+    ids, _ = attribute_paragraph("特定個人情報の漏えい・滅失・毀損リスクに係る技術的対策として、"
+                                 "ウイルス対策ソフトを導入する。", "⑧", group)
     assert ids == ["63"]
     # the same opening means different checkpoints in different groups
     g3 = {c: catalog.checkpoint(c).text for c in catalog.consideration("③").checkpoints}
@@ -206,10 +211,12 @@ def test_attribution_is_by_content_within_the_group():
     assert attribute_paragraph(para, "③", g3)[0] == ["24", "25"]
     assert attribute_paragraph(para, "⑦", g7)[0] == ["54"]
     # a risk named only by its number covers that risk's checkpoints (from the catalog's sections)
-    assert attribute_paragraph("リスク3について、本人確認を行うこと等が記載されている。", "③", g3)[0] == ["27", "28", "29"]
+    assert attribute_paragraph("リスク3について、本人確認を行うこと等が記載されている。", "③", g3)[0] == [
+        "27", "28", "29"]
     assert attribute_paragraph("リスク5について、提供許可証と照合すること等が記載されている。", "⑦", g7)[0] == ["58"]
     g9 = {c: catalog.checkpoint(c).text for c in catalog.consideration("⑨").checkpoints}
-    assert attribute_paragraph("自己点検・監査について、年1回実施すること等が具体的に記載されている。", "⑨", g9)[0] == ["70", "71"]
+    assert attribute_paragraph("自己点検・監査について、年1回実施すること等が具体的に記載されている。", "⑨",
+                               g9)[0] == ["70", "71"]
 
 
 @pytest.mark.parametrize(
@@ -238,10 +245,12 @@ def test_row_wrapped_onto_a_line_without_tabs_keeps_its_finding():
     header = "審査の観点\t主な考慮事項\t主な考慮事項(細目)\t該当箇所\t\t審査結果\t所見"
     text = "\n".join([
         header,
-        "\t⑧特定個人情報の保管・消去について\t66. 死者の個人番号を保管している場合は保管方法を具体的に記載しているか。\tP.43\tⅢ 7. リスク1: ⑩\t問題は認められない\t"
+        "\t⑧特定個人情報の保管・消去について\t66. 死者の個人番号を保管している場合は保管方法を具体的に記載しているか。"
+        "\tP.43\tⅢ 7. リスク1: ⑩\t問題は認められない\t"
         "特定個人情報が古い情報のまま保管され続けるリスク対策として、",
         "住民異動の都度更新することが具体的に記載されており、妥当である。",
-        "\t\t67. 特定個人情報を最新の状態で保管するために行っている措置を具体的に記載しているか。\tP.43\tⅢ 7. リスク2:\t問題は認められない\t",
+        "\t\t67. 特定個人情報を最新の状態で保管するために行っている措置を具体的に記載しているか。"
+        "\tP.43\tⅢ 7. リスク2:\t問題は認められない\t",
     ])
     sheet = parse_review_sheet(text)
     assert [r.checkpoint for r in sheet.rows] == ["66", "67"]
@@ -287,7 +296,7 @@ def _as_docx(text: str, path: Path) -> Path:
 
 @pytest.mark.parametrize("table_path", [SEED_TABLE, CITY_TABLE], ids=["seed", "city"])
 def test_same_sheet_from_docx_tables_with_empty_cells_dropped(table_path, tmp_path):
-    from indexer.loaders import load_document
+    from bot.loaders import load_document
 
     table = load_table(table_path)
     path = _as_docx(sheet_path(table).read_text(encoding="utf-8"), tmp_path / "sheet.docx")
@@ -314,12 +323,13 @@ def _run(argv, capsys):
 def test_cli_json_matches_the_contract(capsys):
     import json
 
-    code, out, err = _run(["parse-review", str(knowledge_file("sources/review_isa_2025-09-30.txt")), "--json"], capsys)
+    code, out, _err = _run(["parse-review", str(knowledge_file("sources/review_isa_2025-09-30.txt")), "--json"], capsys)
     assert code == 0
     data = json.loads(out)  # exactly one JSON document
     assert set(data) == {"meta", "rows", "findings", "general_comments", "review_remarks"}
     assert data["meta"] == {
-        "title": "外国人の在留資格に係る許可に関する事務、外国人の出入国又は在留の管理に関する事務及び特別永住者証明書の交付に関する事務",
+        "title": "外国人の在留資格に係る許可に関する事務、"
+                 "外国人の出入国又は在留の管理に関する事務及び特別永住者証明書の交付に関する事務",
         "agency": "出入国在留管理庁長官",
         "submitted": "2025-09-30",
         "overview_date": "2025-10-08",
@@ -370,12 +380,14 @@ HELD_OUT = [
     ("④", "アクセス権限の発効・失効の管理について、人事異動の都度、システム管理者が権限を変更すること" + _E, ["35"]),
     ("④", "特定個人情報の使用の記録について、操作ログを5年間保存し、月1回確認すること" + _E, ["37"]),
     ("⑤", "再委託先による特定個人情報ファイルの適切な取扱いの確保について、再委託先の監査を行うこと" + _E, ["47"]),
-    ("⑥", "特定個人情報の提供・移転の記録について、提供日時、提供先、提供項目をシステムで記録し、7年間保存すること" + _E, ["49"]),
+    ("⑥", "特定個人情報の提供・移転の記録について、提供日時、提供先、提供項目をシステムで記録し、"
+          "7年間保存すること" + _E, ["49"]),
     ("⑧", "死者の個人番号について、生存者と同様に保管し、法定の保管期間経過後に消去すること" + _E, ["66"]),
     ("⑧", "消去手順について、保管期間を経過した特定個人情報は年1回抽出し、課長の承認を得て消去すること" + _E, ["68"]),
     ("⑨", "職員に対する研修について、年1回の情報セキュリティ研修を実施すること等が具体的に記載されている。", ["72"]),
     ("②", "保管期間について、住民票の除票は150年間保管することとその理由が具体的に記載されている。", ["22"]),
-    ("②", "情報の突合について、届出内容と住民基本台帳ネットワークシステムの情報を照合することが具体的に記載されている。", ["13"]),
+    ("②", "情報の突合について、届出内容と住民基本台帳ネットワークシステムの情報を照合することが"
+          "具体的に記載されている。", ["13"]),
     ("①", "システムの機能について、住民異動処理、証明書発行等の機能が具体的に記載されている。", ["3"]),
     ("⑥", "提供・移転に関するルールについて、所属長の決裁を得て提供することと定めていること" + _E, ["50"]),
     ("⑤", "委託先における特定個人情報の取扱いの記録について、作業日報を提出させること" + _E, ["43"]),

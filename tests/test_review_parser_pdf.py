@@ -1,7 +1,7 @@
 """Review sheets without tabs: the seed (and the synthetic city sheet) with every tab turned into a newline, and the
 same sheets rendered into a real PDF (fpdf2, IPAex Gothic: a 7-column table with wrapped cells, the 所見 in the last
 column, rows continued across page breaks under a repeated header, a footer "- n -") and read back with
-indexer.loaders.load_document (pypdfium2). Each is checked against the hand-made attribution tables."""
+bot.loaders.load_document (pypdfium2). Each is checked against the hand-made attribution tables."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from _review_pdf_builder import FONT, render_review_pdf
 from bot.errors import PiaError
 from bot.evaluation.attribution import load_table, match_findings, sheet_path
+from bot.loaders import load_document
 from bot.models import Source
 from bot.resources import knowledge_file
-from indexer.loaders import load_document
 from indexer.review_lines import ReviewLayoutError
 from indexer.review_parser import parse_review_sheet
-
-from _review_pdf_builder import FONT, render_review_pdf
 
 TABLES = {
     "seed": knowledge_file("eval/seed_attribution.yaml"),
@@ -51,7 +50,7 @@ def pdf_path(sheet_text, tmp_path_factory):
 
 
 def test_tabs_as_newlines_parse_like_the_tab_table(sheet_text):
-    name, table, text = sheet_text
+    _name, table, text = sheet_text
     lines = text.replace("\t", "\n")
     assert "\t" not in lines
     tab, line = parse_review_sheet(text), parse_review_sheet(lines)
@@ -71,7 +70,7 @@ def test_tabs_as_newlines_parse_like_the_tab_table(sheet_text):
 
 
 def test_real_pdf_rows_and_attribution(sheet_text, pdf_path):
-    name, table, _ = sheet_text
+    _name, table, _ = sheet_text
     doc = load_document(pdf_path)
     assert doc.format == "pdf" and len(doc.pages) >= 10
     assert "\t" not in doc.text and "- 3 -" in doc.text  # no cells, footers present
@@ -94,7 +93,8 @@ def test_real_pdf_rows_and_attribution(sheet_text, pdf_path):
 @pytest.fixture(scope="module")
 def seed_pdf(tmp_path_factory):
     table = load_table(TABLES["seed"])
-    path = render_review_pdf(sheet_path(table).read_text(encoding="utf-8"), tmp_path_factory.mktemp("seed") / "seed.pdf")
+    path = render_review_pdf(sheet_path(table).read_text(encoding="utf-8"),
+                             tmp_path_factory.mktemp("seed") / "seed.pdf")
     return table, path
 
 
@@ -102,7 +102,8 @@ def test_seed_pdf_finding_moved_rows_and_continued_cells(seed_pdf):
     _, pdf_path = seed_pdf
     sheet = parse_review_sheet(load_document(pdf_path).text)
     f67 = next(f for f in sheet.findings if f.checkpoints == ["67"])
-    assert f67.printed_on == "64" and f67.text.startswith("特定個人情報が古い情報のまま保管され続けるリスク対策として、")
+    assert f67.printed_on == "64"
+    assert f67.text.startswith("特定個人情報が古い情報のまま保管され続けるリスク対策として、")
     # row 20 and row 46 are cut by a page break: their wording is whole again
     row = {r.checkpoint: r for r in sheet.rows}
     assert row["20"].text.endswith("具体的に記載しているか。")
@@ -136,6 +137,8 @@ def test_cut_cells_that_cannot_be_rejoined_are_an_error_not_wrong_rows():
         parse_review_sheet(text)
 
 
+@pytest.mark.slow  # reads the PDF's tables twice (parse-review, then index); test_review_pdf_tables.py keeps a
+# parse-review of a PDF in the fast loop
 def test_cli_parse_review_and_index_read_the_pdf(seed_pdf, tmp_path, capsys, pia_env):
     table, pdf_path = seed_pdf
     from bot.cli import main

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 from bot.cli import main
+from bot.loaders import load_document
 from bot.resources import bundled_sources
-from indexer.loaders import load_document
 from indexer.pdf_tables import pdf_table_text, review_sheet_text
 from indexer.review_parser import parse_review_sheet
 

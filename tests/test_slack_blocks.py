@@ -7,13 +7,38 @@ import re
 
 import pytest
 
-from bot.models import (Answer, CheckpointRef, CheckReport, CheckResult, CheckSummary, Citation, DraftDocument,
-                        FindingHit, Precedent, Reason, Source)
-from bot.slack.blocks import (MAX_BLOCKS, MAX_MESSAGE_CHARS, SECTION_TEXT_LIMIT, SECTION_ACTION, answer_messages,
-                              block_chars, check_summary_messages, escape, findings_messages, paginate, quote,
-                              section_detail_messages, section_key, split_text)
+from bot.models import (
+    Answer,
+    CheckpointRef,
+    CheckReport,
+    CheckResult,
+    CheckSummary,
+    Citation,
+    DraftDocument,
+    FindingHit,
+    Precedent,
+    Reason,
+    Source,
+)
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_MESSAGE_CHARS,
+    SECTION_ACTION,
+    SECTION_TEXT_LIMIT,
+    answer_messages,
+    block_chars,
+    check_summary_messages,
+    escape,
+    findings_messages,
+    paginate,
+    quote,
+    section_detail_messages,
+    section_key,
+    split_text,
+)
 
-SENTENCE = "特定個人情報ファイルを取り扱う事務において、個人番号の利用が法令に基づくものであることを確認し、その根拠を記載する。"
+SENTENCE = ("特定個人情報ファイルを取り扱う事務において、個人番号の利用が法令に基づくものであることを確認し、"
+            "その根拠を記載する。")
 
 
 def unquote(chunks: list[str]) -> str:
@@ -110,7 +135,8 @@ def test_answer_rendering_shows_checkpoint_answer_sources_remark_and_feedback():
     assert len(msgs) == 1
     payload = json.dumps(msgs[0].blocks, ensure_ascii=False)
     assert "細目41" in payload and "委託先の監督" in payload and "Ⅲ 4. 情報保護管理体制の確認" in payload
-    assert "*[1]* 審査書「外国人の在留資格に係る許可に関する事務」 / 出入国在留管理庁長官 / 令和7年10月8日 / 細目41" in payload
+    assert ("*[1]* 審査書「外国人の在留資格に係る許可に関する事務」 / 出入国在留管理庁長官 / 令和7年10月8日"
+            " / 細目41") in payload
     assert "*[2]* 議事録 第337回 / 2025-10-22" in payload and "委員会での発言" in payload
     assert msgs[0].blocks[-1]["type"] == "context_actions"
     assert msgs[0].text.startswith(SENTENCE)
@@ -199,3 +225,12 @@ def test_findings_rendering(hits):
         assert "審査結果: 問題は認められない" in text
     else:
         assert "見つかりませんでした" in text
+
+
+def test_a_flag_shows_its_suggestion():
+    report = _report(2)
+    report.checkpoints[0].suggestion = "修正例: 【委託先名】は、契約終了時に【消去方法】により消去する。"
+    msgs = check_summary_messages(report, "draft.docx", "key1")
+    payload = json.dumps([b for m in msgs for b in m.blocks], ensure_ascii=False)
+    assert "修正例: 【委託先名】は" in payload
+    assert_message_limits(msgs)

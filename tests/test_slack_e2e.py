@@ -58,7 +58,7 @@ def _blocks(call) -> str:
 
 
 def test_thread_conversation_with_a_follow_up(world):
-    fake, bot, engine, sender = world
+    fake, _bot, engine, sender = world
     first = fake.add_message(CHANNEL, USER, f"<@{BOT_USER}> 委託先の監督について評価書のどこに書けばいい？")
     sender.event({"type": "app_mention", "user": USER, "text": first["text"], "channel": CHANNEL,
                   "ts": first["ts"], "event_ts": first["ts"]})
@@ -77,7 +77,7 @@ def test_thread_conversation_with_a_follow_up(world):
 
 
 def test_pia_check_end_to_end_with_the_real_checker(world):
-    fake, bot, engine, sender = world
+    fake, _bot, engine, sender = world
     name, data = sample_draft()
     status, _ = sender.command("/pia-check", "", user=USER, channel="C0E2ECHK")
     assert status == 200
@@ -97,7 +97,10 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
                           or ":warning:" in c.params["text"], timeout=300)[0]
     assert "チェックが終わりました" in final.params["text"], final.params["text"]
     upload = fake.wait_for("files.completeUploadExternal", timeout=60)[0]
-    progress = [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == "C0E2ECHK"][0]
+    # uploaded in the modal, the draft is shared nowhere: its results go to the owner's DM, not to the channel
+    dm = "D" + USER[1:]
+    assert not [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == "C0E2ECHK"]
+    progress = next(c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == dm)
     thread = progress.response["ts"]
     summary = [c for c in fake.calls_to("chat.postMessage")
                if c.params.get("thread_ts") == thread and "チェック結果" in str(c.params.get("text"))]
@@ -121,7 +124,7 @@ def test_pia_check_end_to_end_with_the_real_checker(world):
 
 
 def test_draft_with_defects_in_a_dm_flags_sections_and_shows_details(world):
-    fake, bot, engine, sender = world
+    fake, _bot, engine, sender = world
     from pathlib import Path
 
     path = Path(__file__).resolve().parent.parent / "examples" / "sample_local_defects.docx"
@@ -153,3 +156,68 @@ def test_draft_with_defects_in_a_dm_flags_sections_and_shows_details(world):
     for c in report.checkpoints:
         if section_key(c.section) == section and c.status in ("incomplete", "missing"):
             assert c.reasons[0].message.replace("<", "&lt;").replace(">", "&gt;")[:30] in shown
+
+
+def _uploads_in(fake, channel: str) -> list[tuple[str, bytes]]:
+    """(title, bytes) of every file the bot uploaded into a channel, in order."""
+    out = []
+    for c in fake.calls_to("files.completeUploadExternal"):
+        if c.params.get("channel_id") != channel:
+            continue
+        files = c.params["files"]
+        for f in json.loads(files) if isinstance(files, str) else files:
+            out.append((f.get("title") or "", fake.uploads[f["id"]]))
+    return out
+
+
+def test_second_upload_in_the_same_thread_opens_with_the_difference(world, tmp_path):
+    """A defect draft, then the corrected draft in the same thread: the second summary opens with the round line,
+    and the first upload (a Word draft with flags) came back with its comments written into a copy."""
+    from pathlib import Path
+
+    from docx import Document
+
+    fake, _bot, engine, sender = world
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    channel = "C0E2EROUND"
+    defects, complete = examples / "sample_local_defects.docx", examples / "sample_complete.docx"
+
+    meta1 = fake.add_file(defects.name, defects.read_bytes(), user=USER, channel=channel)
+    first = fake.add_message(channel, USER, f"<@{BOT_USER}> チェックしてください", files=[meta1])
+    sender.event({"type": "app_mention", "user": USER, "text": first["text"], "channel": channel, "ts": first["ts"],
+                  "event_ts": first["ts"], "files": [meta1]})
+    fake.wait_for("files.completeUploadExternal", lambda c: c.params.get("channel_id") == channel, count=2,
+                  timeout=300)
+    round1 = engine.reports[-1]
+    flagged1 = [c.id for c in round1.checkpoints if c.status in ("incomplete", "missing")]
+    assert round1.changes is None and flagged1
+    titles = [t for t, _ in _uploads_in(fake, channel)]
+    assert titles[0].startswith("チェック結果") and titles[1].startswith("指摘コメント付きの評価書")
+    # both files go only where the draft was shared: this thread
+    assert {c.params.get("thread_ts") for c in fake.calls_to("files.completeUploadExternal")
+            if c.params.get("channel_id") == channel} == {first["ts"]}
+    annotated = Document(io.BytesIO(_uploads_in(fake, channel)[1][1]))
+    assert len(list(annotated.comments)) == len(flagged1)
+    first_summary = next(c for c in fake.calls_to("chat.postMessage")
+                         if c.params["channel"] == channel and "チェック結果" in str(c.params.get("text")))
+    assert "前回から" not in _blocks(first_summary)
+
+    meta2 = fake.add_file(complete.name, complete.read_bytes(), user=USER, channel=channel)
+    second = fake.add_message(channel, USER, f"<@{BOT_USER}> 直したのでもう一度チェックして", thread_ts=first["ts"],
+                              files=[meta2])
+    sender.event({"type": "app_mention", "user": USER, "text": second["text"], "channel": channel,
+                  "ts": second["ts"], "thread_ts": first["ts"], "event_ts": second["ts"], "files": [meta2]})
+    summaries = fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == channel
+                              and "チェック結果" in str(c.params.get("text")), count=2, timeout=300)
+    round2 = engine.reports[-1]
+    flagged2 = [c.id for c in round2.checkpoints if c.status in ("incomplete", "missing")]
+    fixed = [c for c in flagged1 if c not in flagged2]
+    new = [c for c in flagged2 if c not in flagged1]
+    line = f"前回から{len(fixed)}件解消・{len(new)}件新規・{len(flagged2) - len(new)}件未解消"
+    assert fixed and round2.changes is not None and round2.changes.fixed == fixed
+    summary = summaries[-1]
+    assert summary.params["thread_ts"] == first["ts"]
+    blocks = summary.params["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    assert line in blocks[0]["text"]["text"]  # the difference comes first
+    assert str(summary.params["text"]).startswith(line)

@@ -87,11 +87,12 @@ def blocks_text(call) -> str:
 
 
 def test_forged_or_stale_signatures_are_rejected(fake, bot, sender):
-    msg, event = mention(fake, "再委託の記載は？")
+    _msg, event = mention(fake, "再委託の記載は？")
     body = json.dumps(sender.event_body(event))
     assert sender.post(body, "application/json", signature="v0=" + "0" * 64)[0] == 401
     stale = str(int(time.time()) - 3600)
-    assert sender.post(body, "application/json", timestamp=stale, signature=sign("fake-signing-secret", stale, body))[0] == 401
+    signature = sign("fake-signing-secret", stale, body)
+    assert sender.post(body, "application/json", timestamp=stale, signature=signature)[0] == 401
     wrong_secret = SignedSender(bot.url, secret="not-the-secret")
     assert wrong_secret.event(event)[0] == 401
     time.sleep(0.5)
@@ -100,7 +101,7 @@ def test_forged_or_stale_signatures_are_rejected(fake, bot, sender):
 
 
 def test_a_slack_retry_is_not_answered_twice(fake, bot, sender):
-    msg, event = mention(fake, "バックアップはどこに書く？")
+    _msg, event = mention(fake, "バックアップはどこに書く？")
     assert sender.event(event, event_id="EvRETRY0001")[0] == 200
     fake.wait_for("chat.postMessage")
     assert sender.event(event, event_id="EvRETRY0001", retry_num=1)[0] == 200
@@ -132,7 +133,7 @@ def test_follow_up_in_the_thread_gets_the_earlier_question_as_history(fake, bot,
     first, event = mention(fake, "委託先の監督について評価書のどこに書く？")
     sender.event(event)
     fake.wait_for("chat.postMessage")
-    second, event2 = mention(fake, "じゃあ再委託の場合は？", thread_ts=first["ts"])
+    _second, event2 = mention(fake, "じゃあ再委託の場合は？", thread_ts=first["ts"])
     sender.event(event2)
     posts = fake.wait_for("chat.postMessage", count=2)
     assert posts[1].params["thread_ts"] == first["ts"]
@@ -186,13 +187,13 @@ def test_assistant_view_greets_suggests_prompts_and_answers_with_status(fake, bo
 
 def test_engine_failure_still_produces_a_message(fake, bot, sender):
     bot.engine.fail = RuntimeError("index exploded")
-    msg, event = mention(fake, "再委託は？")
+    _msg, event = mention(fake, "再委託は？")
     sender.event(event)
     post = fake.wait_for("chat.postMessage")[0]
     text = blocks_text(post)
     assert "予期しないエラー" in text and "参照番号" in text and "index exploded" not in text
     bot.engine.fail = InputFileError("索引がありません。", hint="pia index を実行してください")
-    msg, event = mention(fake, "再委託は？")
+    _msg, event = mention(fake, "再委託は？")
     sender.event(event)
     post = fake.wait_for("chat.postMessage", count=2)[1]
     assert "索引がありません。" in blocks_text(post) and "pia index を実行してください" in blocks_text(post)
@@ -233,11 +234,15 @@ def test_pia_check_modal_upload_check_summary_and_xlsx_report(fake, bot, sender)
     view = json.loads(view) if isinstance(view, str) else view
     assert view["blocks"][0]["element"]["type"] == "file_input"
 
-    meta = fake.add_file(name, data, user=USER)
+    meta = fake.add_file(name, data, user=USER)  # uploaded in the modal: shared nowhere, only its owner sees it
     status, body = sender.interaction(_view_submission(opened, meta))
     assert status == 200 and body in ("", "null")  # the modal closes
     first = fake.wait_for("chat.postMessage")[0]
-    assert "ファイルを受け取りました" in first.params["text"] and first.params["channel"] == CHANNEL
+    # the file is not shared in the channel the command came from: the results go to the owner's DM, and the
+    # channel only gets an ephemeral note saying so
+    assert "ファイルを受け取りました" in first.params["text"] and first.params["channel"] == DM
+    note = fake.wait_for("chat.postEphemeral")[0]
+    assert note.params["channel"] == CHANNEL and note.params["user"] == USER and "DM" in note.params["text"]
     upload = fake.wait_for("files.completeUploadExternal", timeout=30)[0]
     thread = first.response["ts"]
     updates = [c.params["text"] for c in fake.calls_to("chat.update")]
@@ -250,12 +255,13 @@ def test_pia_check_modal_upload_check_summary_and_xlsx_report(fake, bot, sender)
     # the report went up with files_upload_v2 into the same thread and is a real workbook
     get_url = fake.calls_to("files.getUploadURLExternal")[0]
     assert get_url.params["filename"].endswith(".xlsx")
-    assert upload.params["channel_id"] == CHANNEL and upload.params["thread_ts"] == thread
+    assert upload.params["channel_id"] == DM and upload.params["thread_ts"] == thread
+    assert not [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == CHANNEL]
     files = upload.params["files"]
     fid = (json.loads(files) if isinstance(files, str) else files)[0]["id"]
     wb = load_workbook(io.BytesIO(fake.uploads[fid]))
     cells = [str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None]
-    assert any("28" == c for c in cells) and any("記載なし" in c or "missing" in c for c in cells)
+    assert any(c == "28" for c in cells) and any("記載なし" in c or "missing" in c for c in cells)
 
     # downloaded with the bot token, checked from a private temp file that is gone now
     assert fake.downloads == [(meta["id"], True)]
@@ -306,6 +312,7 @@ def test_pia_check_refuses_oversized_and_disguised_files(fake, bot, sender):
     assert scratch_emptied(bot)
 
 
+@pytest.mark.slow  # timing: a 2 s engine call waited out
 def test_pia_check_timeout_becomes_a_message(fake, bot, sender):
     services = bot.app.pia
     original = services.settings
@@ -387,13 +394,17 @@ def test_pia_index_is_refused_to_users_not_on_the_list(fake, bot, sender):
 
 
 def test_pia_index_by_an_allowed_user_adds_the_source(fake, bot, sender):
-    meta = fake.add_file("review_2025.txt", "特定個人情報保護評価書の審査\n所見: 問題は認められない。".encode(),
-                         user="UINDEXER1", channel=CHANNEL)
+    from pathlib import Path
+
+    sheet = (Path(__file__).parent / "data" / "review_removal_fixture.txt").read_bytes()
+    meta = fake.add_file("review_2025.txt", sheet, user="UINDEXER1", channel=CHANNEL)
     sender.command("/pia-index", f"<{meta['permalink']}>", user="UINDEXER1", channel=CHANNEL)
     fake.wait_for("chat.postMessage", lambda c: "共有ナレッジに追加しました" in str(c.params.get("text")))
+    assert any("審査書" in c.params["text"] for c in fake.calls_to("chat.update"))  # the kind it found is named
     kept = bot.engine.indexed[0]
-    assert kept.name == "review_2025.txt" and kept.read_text(encoding="utf-8").startswith("特定個人情報")
-    assert kept.parent == bot.app.pia.settings.data_dir / "slack_sources"
+    assert kept.name == "review_2025.txt" and kept.read_bytes() == sheet
+    # kept under a folder named by the content, so another file of the same name cannot overwrite it
+    assert kept.parent.parent == bot.app.pia.settings.data_dir / "slack_sources"
     assert scratch_emptied(bot)
 
 
@@ -401,8 +412,9 @@ def test_pia_index_by_an_allowed_user_adds_the_source(fake, bot, sender):
 
 
 def test_manifest_declares_what_the_app_handles(fake, bot, sender):
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     manifest = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yaml").read_text(encoding="utf-8"))
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
@@ -412,10 +424,13 @@ def test_manifest_declares_what_the_app_handles(fake, bot, sender):
     assert sender.command("/pia-unknown", "", user=USER, channel="C0MANIFEST")[0] == 404
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True and settings["interactivity"]["is_enabled"] is True
-    assert {"app_mention", "message.im", "assistant_thread_started"} <= set(settings["event_subscriptions"]["bot_events"])
+    bot_events = set(settings["event_subscriptions"]["bot_events"])
+    assert {"app_mention", "message.im", "assistant_thread_started"} <= bot_events
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "files:read", "files:write", "im:history",
             "channels:history", "reactions:write", "assistant:write"} <= scopes
+    # who may see a file: the members of the conversations it is shared in, and the asker's DM for the results
+    assert {"channels:read", "groups:read", "im:read", "mpim:read", "im:write"} <= scopes
     assert manifest["features"]["assistant_view"]["assistant_description"]
     assert len(manifest["display_information"]["description"]) <= 139
 
@@ -432,3 +447,62 @@ def test_modal_that_cannot_open_says_what_to_do(fake, bot, sender):
     sender.command("/pia-check", "", user=USER, channel=CHANNEL)
     post = fake.wait_for("chat.postMessage")[0]
     assert "/pia-check latest" in post.params["text"]
+
+
+def _round_summaries(fake, channel):
+    return [c for c in ok_posts(fake, channel) if "チェック結果" in str(c.params.get("text"))]
+
+
+def test_same_titled_draft_from_the_same_user_in_the_channel_opens_with_the_difference(fake, bot, sender):
+    """Another thread, the same 評価書名, the same user and channel: the last round is found (statuses and field
+    hashes only); another user in that channel gets no comparison; the store holds no text."""
+    import sqlite3
+
+    channel = "C0ROUNDS1"
+    name, data = sample_draft()
+
+    def upload(user: str) -> None:
+        meta = fake.add_file(name, data, user=user, channel=channel)
+        msg = fake.add_message(channel, user, f"<@{BOT_USER}> チェックして", files=[meta])
+        sender.event({"type": "app_mention", "user": user, "text": msg["text"], "channel": channel, "ts": msg["ts"],
+                      "event_ts": msg["ts"], "files": [meta]})
+
+    upload(USER)
+    fake.wait_for("files.completeUploadExternal", lambda c: c.params.get("channel_id") == channel, timeout=30)
+    assert "前回から" not in blocks_text(_round_summaries(fake, channel)[0])
+    upload(USER)
+    fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == channel
+                  and "チェック結果" in str(c.params.get("text")), count=2, timeout=30)
+    second = _round_summaries(fake, channel)[1]
+    # the scripted engine flags 28 and 41 every time: both still open, nothing fixed or new
+    assert str(second.params["text"]).startswith("前回から0件解消・0件新規・2件未解消")
+    upload("U0OTHERUSR")
+    fake.wait_for("chat.postMessage", lambda c: c.params["channel"] == channel
+                  and "チェック結果" in str(c.params.get("text")), count=3, timeout=30)
+    assert "前回から" not in blocks_text(_round_summaries(fake, channel)[2])
+    store = bot.engine.settings.data_dir / "rounds.sqlite3"
+    with sqlite3.connect(store) as conn:
+        dump = "\n".join(str(v) for row in conn.execute("SELECT * FROM rounds") for v in row)
+    assert dump and SECRET_MARKER not in dump and name not in dump
+    assert "住民税" not in dump and "みなと川" not in dump
+
+
+def test_round_store_expires_after_the_retention_period(tmp_path):
+    from bot.models import RoundRecord
+    from bot.rounds import RoundStore
+
+    store = RoundStore(tmp_path, retention_days=1)
+    record = RoundRecord(salt="00" * 16, checked_at="2025-10-01T00:00:00+00:00", statuses={"41": "incomplete"})
+    store.remember(record, thread="C1:1.0", owner="C1:U1", title="給付の事務 全項目評価書", now=1_000_000.0)
+    assert store.recall(thread="C1:1.0", owner=None, title=None, now=1_000_000.0 + 3600) == record
+    # another thread, the same owner and 評価書名 (full-width space: normalised)
+    assert store.recall(thread="C1:9.9", owner="C1:U1", title="給付の事務　全項目評価書",
+                        now=1_000_000.0 + 60) == record
+    assert store.recall(thread=None, owner="C1:U2", title="給付の事務 全項目評価書", now=1_000_000.0 + 60) is None
+    assert store.recall(thread="C1:1.0", owner="C1:U1", title="給付の事務 全項目評価書",
+                        now=1_000_000.0 + 86400 + 1) is None
+    assert store.count() == 0  # expired rows are deleted, not just hidden
+    off = RoundStore(tmp_path / "off", retention_days=0)
+    off.remember(record, thread="C1:1.0", owner="C1:U1", title="x")
+    assert off.recall(thread="C1:1.0", owner="C1:U1", title="x") is None
+    assert not (tmp_path / "off" / "rounds.sqlite3").exists()

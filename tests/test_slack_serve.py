@@ -3,9 +3,9 @@ requests end to end with the real engine, talking to the fake Slack through SLAC
 
 from __future__ import annotations
 
+import json
 import os
 import socket
-import json
 import subprocess
 import sys
 import time
@@ -53,18 +53,18 @@ def test_pia_serve_http_answers_a_signed_mention(tmp_path):
     port = free_port()
     env = clean_env(tmp_path, SLACK_BOT_TOKEN=fake.bot_token, SLACK_SIGNING_SECRET="fake-signing-secret",
                     SLACK_API_URL=fake.api_url)
-    proc = subprocess.Popen(PIA + ["serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--json"], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([*PIA, "serve", "--http", "--port", str(port), "--host", "127.0.0.1", "--json"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    assert r.read() == b"ok"
+                    assert json.loads(r.read())["status"] == "ready"  # 503 until the warm-up is over
                 break
-            except OSError:
+            except OSError as e:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"pia serve did not start: {proc.stderr.read() if proc.poll() else ''}")
+                    raise AssertionError(f"pia serve did not start: {proc.stderr.read() if proc.poll() else ''}") from e
                 time.sleep(0.2)
         ready = json.loads(proc.stdout.readline())  # --json: one line on stdout once listening
         assert ready == {"mode": "http", "url": f"http://127.0.0.1:{port}/slack/events", "status": "listening"}
@@ -88,18 +88,36 @@ def test_pia_serve_http_answers_a_signed_mention(tmp_path):
         fake.stop()
 
 
+@pytest.mark.slow  # two real `pia serve` processes
 def test_a_token_slack_refuses_or_an_unreachable_slack_exit_2(tmp_path):
     fake = FakeSlack().start()
     try:
         env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-not-the-right-one", SLACK_SIGNING_SECRET="s",
                         SLACK_API_URL=fake.api_url)
-        proc = subprocess.run(PIA + ["serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
+        proc = subprocess.run([*PIA, "serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == 2 and "SLACK_BOT_TOKEN が Slack に受け付けられませんでした" in proc.stderr
         assert fake.calls_to("auth.test")[0].response == {"ok": False, "error": "invalid_auth"}
     finally:
         fake.stop()
     env = clean_env(tmp_path, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", SLACK_API_URL="http://127.0.0.1:9/api/")
-    proc = subprocess.run(PIA + ["serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
+    proc = subprocess.run([*PIA, "serve", "--http", "--port", str(free_port())], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "接続できませんでした" in proc.stderr
+
+
+def test_a_port_in_use_exits_2_with_one_line(tmp_path):
+    fake = FakeSlack().start()
+    try:
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            port = busy.getsockname()[1]
+            env = clean_env(tmp_path, SLACK_BOT_TOKEN=fake.bot_token, SLACK_SIGNING_SECRET="s",
+                            SLACK_API_URL=fake.api_url)
+            proc = subprocess.run([*PIA, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], cwd=tmp_path,
+                                  env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        fake.stop()
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1 and f"127.0.0.1:{port} で待ち受けられません" in lines[0]

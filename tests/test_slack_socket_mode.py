@@ -34,7 +34,7 @@ def world(tmp_path_factory):
 
 
 def test_connection_is_opened_with_the_app_token(world):
-    fake, ws, engine = world
+    fake, _ws, _engine = world
     opened = fake.calls_to("apps.connections.open")
     assert opened and opened[0].token == fake.app_token and opened[0].response["ok"]
 
@@ -59,6 +59,7 @@ def test_event_envelope_is_acked_and_answered(world):
     assert len([c for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == CHANNEL]) == 1
 
 
+@pytest.mark.slow  # timing: a 1 s engine and the connection closed after it
 def test_slash_command_envelope_is_acked_within_three_seconds(world):
     fake, ws, engine = world
     engine.delay = 1.0  # slow engine: the ack must not wait for it

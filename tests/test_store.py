@@ -19,8 +19,8 @@ import pytest
 from bot.errors import IndexStateError, InputFileError
 from bot.retrieval import HybridRetriever
 from bot.store import decode_ids, encode_ids, open_store
-from indexer.pipeline import index_paths, remove_source
 from index_util import ROOT, make_settings
+from indexer.pipeline import index_paths, remove_source
 
 EXTRA = textwrap.dedent(
     """\
@@ -97,6 +97,7 @@ def test_sources_lists_what_the_index_holds(tmp_path):
     assert sum(s.records for s in by_path.values()) == len(store.all_records())
 
 
+@pytest.mark.slow  # re-embeds the whole knowledge with the USE model
 def test_embedder_mismatch_is_refused_until_rebuild(tmp_path, use_embedder):
     built = hash_settings(tmp_path)
     index_paths(open_store(built), [], progress=QUIET)
@@ -148,6 +149,7 @@ def test_failure_in_the_middle_keeps_the_old_index(tmp_path):
     assert not any(str(doc.resolve()) == s.path for s in open_store(settings).sources())
 
 
+@pytest.mark.slow  # a killed child process
 def test_killed_indexing_process_leaves_the_old_index_answering(tmp_path):
     """SIGKILL in the middle of writing the new collection: no cleanup runs, the old index must still answer."""
     settings = hash_settings(tmp_path)
@@ -236,10 +238,16 @@ def test_unreadable_explicit_file_changes_nothing(tmp_path):
 
 
 def test_index_is_built_lazily_on_first_search(tmp_path):
+    """The Engine builds a missing index on the first search; the retriever alone never builds one."""
+    from bot.engine import Engine
+
     settings = hash_settings(tmp_path)
     store = open_store(settings)
     assert not store.exists()
-    hits = HybridRetriever(store, settings).search("再委託", kind="checkpoint", k=3)
+    with pytest.raises(IndexStateError, match="索引がまだありません"):
+        HybridRetriever(store, settings).search("再委託", kind="checkpoint", k=3)
+    assert not store.exists()
+    hits = Engine(settings).search("再委託", kind="checkpoint", k=3)
     assert store.exists() and hits[0].id in {"47", "18"}
 
 

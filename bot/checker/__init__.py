@@ -15,34 +15,51 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.catalog import Catalog
 from bot.checker import precedents as precedent_search
 from bot.checker.consistency import consistency_findings
 from bot.checker.draft_view import DraftView, excerpt
 from bot.checker.messages import reason, text
 from bot.checker.rules import CheckpointRules, Outcome, evidence, where
-from bot.checker.text_rules import kind_names, measure_profile, vocabulary
 from bot.checker.viewpoints import ViewpointRules
-from bot.catalog import Catalog
+from bot.draft.reader import DraftReading
+from bot.draft.values import read_value
 from bot.form import load_form
-from bot.models import Checkpoint, CheckReport, CheckResult, CheckSummary, DraftDocument, DraftField, Evidence
+from bot.knowledge_base import KnowledgeBase
+from bot.models import (
+    FLAG_STATUSES,
+    Checkpoint,
+    CheckReport,
+    CheckResult,
+    CheckSummary,
+    DraftDocument,
+    DraftField,
+    Evidence,
+    FieldVerdict,
+)
+from bot.rubrics import coverage, missing_text, rubric_for, suggestion
 from bot.text import normalize
 
-FLAGGED = ("incomplete", "missing")
+FLAGGED = FLAG_STATUSES
 MAX_EVIDENCE = 6
+MAX_SUGGESTIONS = 2
 
 
-def check_draft(engine, path: Path | str, display_name: str | None = None, precedents: str = "flagged") -> CheckReport:
-    from bot.draft import read_draft
+def check_draft(engine: KnowledgeBase, path: Path | str, display_name: str | None = None,
+                precedents: str = "flagged") -> CheckReport:
+    from bot.draft import read_draft_reading
 
-    document, fields = read_draft(path, display_name)
-    return check_fields(engine, document, fields, precedents=precedents)
+    document, reading = read_draft_reading(path, display_name)
+    return check_fields(engine, document, reading.fields, precedents=precedents, reading=reading)
 
 
-def check_fields(engine, document: DraftDocument, fields: list[DraftField], precedents: str = "flagged") -> CheckReport:
-    """The report for fields already read. precedents: "flagged" (default), "all" or "none"."""
+def check_fields(engine: KnowledgeBase, document: DraftDocument, fields: list[DraftField],
+                 precedents: str = "flagged", reading: DraftReading | None = None) -> CheckReport:
+    """The report for fields already read. precedents: "flagged" (default), "all" or "none". `reading`: the
+    reading the fields come from, so that a label is looked for again before a field is called missing or empty."""
     catalog: Catalog = engine.catalog
     form = load_form()
-    view = DraftView(fields, form)
+    view = DraftView(fields, form, reading)
     rules = CheckpointRules(form, view)
     consistency = consistency_findings(view)
     outcomes: dict[str, Outcome] = {}
@@ -58,13 +75,17 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
         outcomes[cp.id] = out
     numbered = {cid: o.status for cid, o in outcomes.items()}
     vrules = ViewpointRules(form, view, rules, catalog)
+    vrules.unwritten = [cid for cid, o in outcomes.items() if o.unwritten and o.status in FLAGGED]
     for vp in catalog.viewpoints:
-        outcomes[vp.id] = vrules.check(vp.id, numbered)
+        outcomes[vp.id] = vrules.check(vp.id, numbered, {cid: o.all_evidence() for cid, o in outcomes.items()})
 
     ids = catalog.ids()
+    degraded: list[str] = []
     if precedents != "none":
         wanted = [cid for cid in ids if precedents == "all" or outcomes[cid].status in FLAGGED]
-        found = precedent_search.attach(engine, wanted)
+        found, complete = precedent_search.attach(engine, wanted)
+        if not complete:
+            degraded.append("precedents")
     else:
         found = {}
     results = []
@@ -73,7 +94,7 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
         precs = found.get(cid, [])
         if out.vague and precs:
             _add_precedent_kinds(out, precs)
-        evidence_list = _unique(out.all_evidence() if out.status in FLAGGED else out.evidence)
+        evidence_list = _unique(out.all_evidence() if out.status in (*FLAGGED, "review") else out.evidence)
         page = out.page or next((e.page for e in evidence_list if e.page), None)
         results.append(
             CheckResult(
@@ -81,13 +102,39 @@ def check_fields(engine, document: DraftDocument, fields: list[DraftField], prec
                 status=out.status,
                 section=catalog.section(cid),
                 page=page,
-                reasons=out.reasons if out.status in FLAGGED else [],
+                reasons=out.reasons if out.status in (*FLAGGED, "review") else [],
                 evidence=evidence_list[:MAX_EVIDENCE],
                 precedents=precs,
+                suggestion="\n".join(out.suggestions[:MAX_SUGGESTIONS]) if out.status in FLAGGED and out.suggestions
+                else None,
             )
         )
     summary = CheckSummary(**{s: sum(1 for r in results if r.status == s) for s in CheckSummary.model_fields})
-    return CheckReport(document=document, summary=summary, checkpoints=results, fields=fields)
+    return CheckReport(document=document, summary=summary, checkpoints=results, fields=fields, degraded=degraded)
+
+
+def judge_field_text(field_id: str, text: str, checkpoint: Checkpoint | None = None) -> FieldVerdict:
+    """The checker's own judgement of one text as the value of one form field, on a draft holding only that field
+    (the path `pia check` takes for every field: CheckpointRules.judge_field). For a checkpoint a review sheet added
+    for one body (74), the field is judged as that checkpoint judges the draft's text about its topic."""
+    from bot.checker.draft_view import scope_of
+
+    form = load_form()
+    spec = form.get(field_id)
+    value, choice, checks = text, None, []  # type: tuple[str, str | None, list[str]]
+    if spec.kind in ("choice", "checkbox"):
+        value, choice, checks = read_value(spec, text)  # read as the reader reads a field of that kind
+    f = DraftField(path=[seg.replace("{n}", "1") for seg in spec.path], label=spec.label, value=value, choice=choice,
+                   checks=checks, field_id=spec.id)
+    view = DraftView([f], form)
+    if checkpoint is not None and checkpoint.body_specific:
+        out = _body_specific(checkpoint, form, view)
+        status = out.status
+    else:
+        out = Outcome()
+        status = CheckpointRules(form, view).judge_field(spec, scope_of(f.path), out)
+    return FieldVerdict(field_id=field_id, status=status, reasons=list(out.reasons),
+                        suggestion=out.suggestions[0] if out.suggestions else None)
 
 
 def _unique(evidence: list[Evidence]) -> list[Evidence]:
@@ -103,30 +150,27 @@ def _unique(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def _add_precedent_kinds(out: Outcome, precs) -> None:
-    """Say which kinds of measure the precedents had that the vague answer lacks."""
-    have = set()
-    for _, prof in out.vague:
-        if prof is not None:
-            have |= prof.kinds
-    prec_text = " ".join(p.text for p in precs)
-    prec = measure_profile(prec_text)
-    missing = [k for k in vocabulary().kinds if k in prec.kinds and k not in have]
-    if not missing and not prec.nouns:
+    """Say which of the rubric's items the precedents name that the vague answer lacks, with their words."""
+    for _, cov in out.vague:
+        if cov is None or not cov.missing:
+            continue
+        prec = coverage(cov.rubric, " ".join(p.text for p in precs))
+        shown = [item for item in cov.missing if item.id in prec.named]
+        if not shown:
+            continue
+        kinds = missing_text(shown[:3])
+        src = precs[0].source
+        source = " ".join(x for x in (src.agency, src.date) if x) or (src.title or "審査書")
+        for r in out.reasons:
+            if r.code == "vague":
+                r.message = r.message + " " + text("vague_precedent", source=source, kinds=kinds)
+                return
         return
-    kinds = "".join(kind_names(missing)) if missing else "具体的な措置"
-    nouns = [n for n in prec.nouns if not any(n != m and n in m for m in prec.nouns)]
-    examples = "、".join(nouns[:4])
-    detail = kinds + (f"（例: {examples}）" if examples else "")
-    src = precs[0].source
-    source = " ".join(x for x in (src.agency, src.date) if x) or (src.title or "審査書")
-    for r in out.reasons:
-        if r.code == "vague":
-            r.message = r.message + " " + text("vague_precedent", source=source, kinds=detail or "具体的な措置")
-            break
 
 
 def _body_specific(cp: Checkpoint, form, view: DraftView) -> Outcome:
-    """A checkpoint one review sheet added for one body: applies when the draft mentions its topic."""
+    """A checkpoint one review sheet added for one body: applies when the draft mentions its topic, and asks for
+    the measures on that topic 具体的に — the text that addresses it names its rubric's items."""
     out = Outcome()
     wording = normalize(cp.text)
     terms = [normalize(a) for a in cp.aliases if normalize(a) and normalize(a) in wording]
@@ -145,6 +189,16 @@ def _body_specific(cp: Checkpoint, form, view: DraftView) -> Outcome:
     if addressed:
         out.evidence.extend(evidence(f) for f in addressed[:3])
         out.page = addressed[0].page
+        # the checkpoint asks for the measures 具体的に: the text that addresses it must name its rubric's items
+        rubric = rubric_for(cp.id)
+        if rubric is not None:
+            cov = coverage(rubric, "\n".join(f.value for f in addressed))
+            if not cov.concrete:
+                said = addressed[0]
+                out.add("incomplete", reason("vague", where=where(said.path), label=said.label,
+                                             missing=missing_text(cov.missing)))
+                out.vague.append((said.label, cov))
+                out.suggest(suggestion(cov))
         return out
     where_text = where(cp.form_path)
     out.add("incomplete", reason("body_specific_unaddressed", term=mentioned[0], where=where_text))

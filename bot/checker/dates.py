@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from bot.text import normalize
-from indexer.wareki import ERAS
+from bot.wareki import ERAS
 
 _ERA = "|".join(ERAS)
 _ABBR = {"R": "令和", "H": "平成", "S": "昭和"}
@@ -55,6 +55,63 @@ def find_dates(text: str) -> list[dt.date]:
             year = d.year
             out.append(d)
     return out
+
+
+_MONTH_RE = re.compile(
+    rf"(?:(?P<era>{_ERA})\s*(?P<ey>元|\d{{1,2}})\s*年|(?P<y>\d{{4}})\s*年)\s*(?P<m>\d{{1,2}})\s*月(?!\s*\d)"
+)
+
+
+def dated(text: str) -> list[tuple[int, dt.date, bool]]:
+    """(position, date, month only) of every date in a text and of every month given without its day (令和5年8月:
+    its first day), in order."""
+    s = normalize(text or "")
+    out = [(m.start(), d, False) for m in _DATE_RE.finditer(s) for d in find_dates(m.group(0))]
+    for m in _MONTH_RE.finditer(s):
+        if m.group("era"):
+            ey = m.group("ey")
+            y = ERAS[m.group("era")][0] + (1 if ey == "元" else int(ey)) - 1
+        else:
+            y = int(m.group("y"))
+        d = _date(y, int(m.group("m")), 1)
+        if d is not None:
+            out.append((m.start(), d, True))
+    return sorted(out, key=lambda t: t[0])
+
+
+def find_months(text: str) -> list[dt.date]:
+    """Every date in a text, and every month given without its day (its first day), in order."""
+    return [d for _, d, _ in dated(text)]
+
+
+def month_end(d: dt.date) -> dt.date:
+    nxt = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def stated_days(text: str) -> int | None:
+    """A count of days the text states itself (「（30日間）」), or None."""
+    m = _DAYS_RE.search(normalize(text or ""))
+    return int(m.group(1)) if m else None
+
+
+def span(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a text gives (令和7年8月1日から8月30日まで), in the order written; None without two
+    dates."""
+    dates = find_dates(text)
+    return (dates[0], dates[1]) if len(dates) >= 2 else None
+
+
+def inclusive_days(start: dt.date, end: dt.date) -> int:
+    """Days from start to end, both counted: 8月1日から8月30日まで = 30."""
+    return (end - start).days + 1
+
+
+def japanese_date(d: dt.date) -> str:
+    """令和7年8月1日 (平成 and earlier years written as 2018年…)."""
+    if d >= dt.date(2019, 5, 1):
+        return f"令和{d.year - 2018}年{d.month}月{d.day}日"
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def period_days(text: str) -> int | None:

@@ -6,8 +6,9 @@ import re
 
 from bot.draft.labels import key
 from bot.draft.lines import light_normalize
+from bot.draft.reader import DraftReading, Relocation
 from bot.form import INSTANCE_SEG, Form, parse_condition
-from bot.models import DraftField
+from bot.models import DraftField, FormFieldSpec
 
 Scope = dict[str, int]  # instance kind -> number, e.g. {"ファイル": 1, "委託事項": 2}
 
@@ -42,9 +43,11 @@ def _file_name_key(value: str) -> str:
 
 
 class DraftView:
-    def __init__(self, fields: list[DraftField], form: Form):
+    def __init__(self, fields: list[DraftField], form: Form, reading: DraftReading | None = None):
         self.form = form
         self.fields = fields
+        self.reading = reading if reading is not None and reading.fields is fields else None
+        self.order = {f.id: i for i, f in enumerate(form)}
         self.by_id: dict[str, list[DraftField]] = {}
         for f in fields:
             if f.field_id:
@@ -128,9 +131,41 @@ class DraftView:
                 continue
             chosen = bool(f.choice and option_key(f.choice) == want) or any(option_key(c) == want for c in f.checks)
             answered = bool(f.choice or f.checks)
-            if chosen and not negated or negated and answered and not chosen:
+            if (chosen and not negated) or (negated and answered and not chosen):
                 return f
         return None
+
+    # ------------------------------------------------------------------ looking again
+    def relocate(self, spec: FormFieldSpec, scope: Scope, path: list[str],
+                 anchored: DraftField | None = None) -> Relocation | None:
+        """Look for a field's label in the draft's own text where the form puts it: after the fields of the same
+        instance read before it, before those read after it. `anchored`: the field as read (its own label is then
+        not counted). None when there is no reading to look in or the label is not there."""
+        if self.reading is None:
+            return None
+        from bot.draft import relocate
+
+        own = self.reading.span_of(anchored) if anchored is not None else None
+        lo, hi = self._region(spec, scope, skip=anchored)
+        return relocate(self.reading, spec.id, path, lo, hi, exclude=own.segments if own else None)
+
+    def _region(self, spec: FormFieldSpec, scope: Scope, skip: DraftField | None = None) -> tuple[int, int]:
+        reading = self.reading
+        assert reading is not None
+        me = self.order[spec.id]
+        lo, hi = 0, len(reading.segments)
+        for f, span in zip(reading.fields, reading.spans, strict=True):
+            if f is skip or not f.field_id or not span.label or not compatible(self.scope(f), scope):
+                continue
+            start = span.label[0]
+            o = self.order.get(f.field_id, -1)
+            if o < me:
+                lo = max(lo, start)
+            elif o > me:
+                hi = min(hi, start)
+        if hi <= lo:  # the fields around it are out of order in the document: look after the ones before it
+            hi = len(reading.segments)
+        return lo, hi
 
     def text(self) -> str:
         return "\n".join(f.value for f in self.fields if f.value)

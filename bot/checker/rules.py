@@ -5,40 +5,48 @@ in every instance of a repeated block, plus the consistency rules between the fo
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from bot.checker.draft_view import DraftView, Scope, excerpt, option_key
 from bot.checker.messages import reason
-from bot.checker.text_rules import MeasureProfile, is_risk_remaining, judge_text
+from bot.checker.references import follow, mentioned
+from bot.checker.text_rules import is_risk_remaining, judge_text
+from bot.draft.reader import Relocation
 from bot.form import Form
-from bot.models import DraftField, Evidence, FormFieldSpec, Reason
+from bot.models import DraftField, Evidence, FormFieldSpec, Reason, Status
+from bot.rubrics import Coverage, missing_text, rubric_for_field, suggestion
 
-SEVERITY = {"not_applicable": 0, "ok": 1, "incomplete": 2, "missing": 3}
+SEVERITY: dict[Status, int] = {"not_applicable": 0, "ok": 1, "review": 2, "incomplete": 3, "missing": 4}
 VERDICT_LABEL = "リスクへの対策は十分か"
 RISK_SECTIONS = ("Ⅲ", "Ⅳ")
 
 
 @dataclass
 class Outcome:
-    status: str = "ok"
+    status: Status = "ok"
     reasons: list[Reason] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
-    vague: list[tuple[str, MeasureProfile | None]] = field(default_factory=list)  # (label, profile) of vague answers
+    vague: list[tuple[str, Coverage | None]] = field(default_factory=list)  # (label, rubric coverage) of vague answers
     page: int | None = None
     flagged_evidence: list[Evidence] = field(default_factory=list)  # the fields the reasons are about
+    suggestions: list[str] = field(default_factory=list)  # 修正例 of the flagged fields, in order
+    unwritten: bool = False  # a field it asks for is absent, empty or a placeholder (viewpoint (6))
 
-    def worse(self, status: str) -> None:
+    def suggest(self, text: str | None) -> None:
+        if text and text not in self.suggestions:
+            self.suggestions.append(text)
+
+    def worse(self, status: Status) -> None:
         if SEVERITY[status] > SEVERITY[self.status]:
             self.status = status
 
-    def add(self, status: str, r: Reason | None = None, ev: Evidence | None = None) -> None:
+    def add(self, status: Status, r: Reason | None = None, ev: Evidence | None = None) -> None:
         self.worse(status)
         if r is not None and all(x.message != r.message for x in self.reasons):
             self.reasons.append(r)
         if ev is not None and not _has(self.flagged_evidence, ev):
             self.flagged_evidence.append(ev)
-            if self.page is None or ev.page is not None and not self.flagged_evidence[:-1]:
+            if self.page is None or (ev.page is not None and not self.flagged_evidence[:-1]):
                 self.page = ev.page
 
     def all_evidence(self) -> list[Evidence]:
@@ -117,7 +125,7 @@ class CheckpointRules:
                 return f, True
         return None, True
 
-    def judge_field(self, spec: FormFieldSpec, scope: Scope, out: Outcome) -> str:
+    def judge_field(self, spec: FormFieldSpec, scope: Scope, out: Outcome) -> Status:
         """Judge one field in one instance; returns its status."""
         na = self._na_field(spec, scope)
         if na is not None:
@@ -127,10 +135,17 @@ class CheckpointRules:
         verdict_only = spec.label == VERDICT_LABEL
         trigger, conditional = self._required_by(spec, scope)
         if f is None:
-            if spec.optional or verdict_only or conditional and trigger is None:
+            if spec.optional or verdict_only or (conditional and trigger is None):
                 return "ok"
-            out.add("missing", self._missing_reason(spec, scope))
-            return "missing"
+            # nothing present is reported missing: look for the label in the draft's own text first
+            rel = self.view.relocate(spec, scope, instance_path(spec.path, scope))
+            if rel is None:
+                out.add("missing", self._missing_reason(spec, scope))
+                out.unwritten = True
+                return "missing"
+            if rel.field is None:
+                return self._unsure(spec, scope, rel, out, "reader_unsure")
+            f = rel.field
         w = where(f.path)
         if out.page is None:
             out.page = f.page
@@ -144,7 +159,7 @@ class CheckpointRules:
             return "ok"
         return self._judge_text(spec, f, w, out, trigger, conditional)
 
-    def _judge_choice(self, spec, f: DraftField, w: str, out: Outcome, verdict_only: bool) -> str:
+    def _judge_choice(self, spec, f: DraftField, w: str, out: Outcome, verdict_only: bool) -> Status:
         if not f.choice:
             if verdict_only:
                 return "ok"
@@ -158,6 +173,7 @@ class CheckpointRules:
             v = judge_text(f.choice, None, False)
             if v.code == "placeholder":
                 out.add("incomplete", reason("placeholder", where=w, label=spec.label, token=v.detail), evidence(f))
+                out.unwritten = True
             else:
                 out.add("incomplete", reason("unknown_choice", where=w, label=spec.label, value=f.choice,
                                              options="・".join(spec.options)), evidence(f))
@@ -169,8 +185,29 @@ class CheckpointRules:
             out.evidence.append(evidence(f))
         return "ok"
 
-    def _judge_text(self, spec, f: DraftField, w: str, out: Outcome, trigger, conditional: bool) -> str:
-        v = judge_text(f.value, spec.judge, spec.none_ok, spec.id)
+    def _judge_text(self, spec, f: DraftField, w: str, out: Outcome, trigger, conditional: bool) -> Status:
+        pointer = follow(self.view, spec, f)
+        if pointer is not None:
+            # 「Ⅱ 2. ③と同じ。」: the answer pointed at is judged in its place
+            if pointer.target is None:
+                out.add("review", reason("pointer_unresolved", where=w, label=spec.label, value=excerpt(f.value, 60)),
+                        evidence(f))
+                return "review"
+            out.evidence.append(evidence(f))
+            f = f.model_copy(update={"value": pointer.target.value})
+            # an answer of another field is judged as that field's answer (its own rubric)
+            target_id = pointer.target.field_id
+            judged = self.form.get(target_id) if target_id and target_id != spec.id else spec
+            v = judge_text(f.value, judged.judge or spec.judge, judged.none_ok, judged.id)
+        else:
+            v = judge_text(f.value, spec.judge, spec.none_ok, spec.id)
+            if v.code in ("vague", "generic", "short") and spec.judge:
+                # part of the answer is another answer's (「…の規定と同じ規定を置いている」): judged with it
+                taken = mentioned(self.view, spec, f)
+                if taken:
+                    whole = "\n".join([f.value, *(t.value for t in taken)])
+                    v = judge_text(whole, spec.judge, spec.none_ok, spec.id)
+                    out.evidence.extend(evidence(t) for t in taken)
         ev = evidence(f)
         if v.code in (None, "none_ok"):
             out.evidence.append(ev)
@@ -179,43 +216,70 @@ class CheckpointRules:
             out.evidence.append(ev)
             return "not_applicable"
         if v.code == "empty":
-            if spec.optional or conditional and trigger is None:
+            if spec.optional or (conditional and trigger is None):
                 return "ok"
+            again = self.view.relocate(spec, self.view.scope(f), f.path, anchored=f)
+            if again is not None and again.field is not None and again.field.value:
+                return self._judge_text(spec, again.field, w, out, trigger, conditional)
+            if again is not None:
+                return self._unsure(spec, self.view.scope(f), again, out, "reader_unsure_empty")
             if trigger is not None:
                 out.add("incomplete", reason("required_by_choice", where=w, choice_where=where(trigger.path),
                                              choice_label=trigger.label,
                                              choice=trigger.choice or "、".join(trigger.checks), label=spec.label), ev)
             else:
                 out.add("incomplete", reason("empty", where=w, label=spec.label), ev)
+            out.unwritten = True
+            self._suggest(spec, out, v.coverage)
             return "incomplete"
         if spec.optional and v.code in ("none_bare", "generic", "vague", "short"):
             out.evidence.append(ev)
             return "ok"
         if v.code == "placeholder":
             out.add("incomplete", reason("placeholder", where=w, label=spec.label, token=v.detail), ev)
+            out.unwritten = True
         elif v.code == "none_bare":
             if conditional and trigger is None:
                 out.evidence.append(ev)
                 return "ok"
             out.add("incomplete", reason("none_bare", where=w, label=spec.label, value=excerpt(f.value, 20)), ev)
         elif v.code == "generic":
-            out.add("incomplete", reason("generic", where=w, label=spec.label, phrase=v.detail), ev)
-            out.vague.append((spec.label, v.profile))
+            missing = self._missing(v.coverage)
+            key = "generic_rubric" if missing else "generic"
+            out.add("incomplete", reason(key, where=w, label=spec.label, phrase=v.detail, missing=missing), ev)
+            out.vague.append((spec.label, v.coverage))
         elif v.code == "short":
             out.add("incomplete", reason("short", where=w, label=spec.label, chars=v.detail), ev)
         elif v.code == "vague":
-            missing = self._missing_kinds(v.profile)
-            out.add("incomplete", reason("vague", where=w, label=spec.label, missing=missing), ev)
-            out.vague.append((spec.label, v.profile))
+            out.add("incomplete", reason("vague", where=w, label=spec.label, missing=self._missing(v.coverage)), ev)
+            out.vague.append((spec.label, v.coverage))
+        self._suggest(spec, out, v.coverage)
         return "incomplete"
 
     @staticmethod
-    def _missing_kinds(profile: MeasureProfile | None) -> str:
-        from bot.checker.text_rules import kind_names, vocabulary
+    def _missing(cov: Coverage | None) -> str:
+        """What the rubric asks for that the answer does not name: 「消去の方法と、消去を確かめる方法」."""
+        return missing_text(cov.missing) if cov is not None else ""
 
-        have = profile.kinds if profile else set()
-        names = kind_names(k for k in vocabulary().kinds if k not in have)
-        return "".join(names) if names else "具体的な措置"
+    @staticmethod
+    def _unsure(spec: FormFieldSpec, scope: Scope, rel: Relocation, out: Outcome, key: str) -> Status:
+        """The label is in the text but not where the form puts it (or in several places): a person confirms."""
+        w = where(instance_path(spec.path, scope))
+        out.add("review", reason(key, where=w, label=spec.label, page=rel.page, words=rel.words),
+                Evidence(label=spec.label, text=rel.words, page=rel.page))
+        return "review"
+
+    @staticmethod
+    def _suggest(spec: FormFieldSpec, out: Outcome, cov: Coverage | None) -> None:
+        """A 修正例 for a flagged judged field: the draft's own words kept, the rubric's missing items as 【slots】."""
+        if spec.judge is None:
+            return
+        if cov is None:
+            rubric = rubric_for_field(spec.id)
+            if rubric is None:
+                return
+            cov = Coverage(rubric, {})
+        out.suggest(suggestion(cov))
 
     # ------------------------------------------------------------------ one checkpoint
     def check(self, checkpoint_id: str, specs: list[FormFieldSpec] | None = None) -> Outcome:
@@ -226,15 +290,17 @@ class CheckpointRules:
         if not specs:
             return out
         scopes = self.view.scopes([s.id for s in specs])
-        statuses: list[str] = []
+        statuses: list[Status] = []
         for scope in scopes:
             scope_statuses = [self.judge_field(s, scope, out) for s in specs]
             real = [(st, s) for st, s in zip(scope_statuses, specs, strict=True) if s.label != VERDICT_LABEL]
             details = [st for st, s in real if s.kind != "choice"]
             choices = [st for st, s in real if s.kind == "choice"]
-            # everything the checkpoint asks for does not apply, given the answer to its choice (発生なし, 保管していない)
-            if real and (all(st == "not_applicable" for st, _ in real) or details and all(
-                    st == "not_applicable" for st in details) and all(st in ("ok", "not_applicable") for st in choices)):
+            # everything the checkpoint asks for does not apply, given the answer to its choice
+            # (発生なし, 保管していない)
+            if real and (all(st == "not_applicable" for st, _ in real)
+                         or (details and all(st == "not_applicable" for st in details)
+                             and all(st in ("ok", "not_applicable") for st in choices))):
                 statuses.append("not_applicable")
             else:
                 statuses.extend(st for st in scope_statuses if st != "not_applicable")
@@ -242,6 +308,6 @@ class CheckpointRules:
             out.status = "not_applicable"
             out.reasons = []
         else:
-            flagged = [st for st in statuses if st in ("incomplete", "missing")]
-            out.status = max(flagged, key=SEVERITY.get) if flagged else "ok"
+            worse = [st for st in statuses if st in ("review", "incomplete", "missing")]
+            out.status = max(worse, key=SEVERITY.__getitem__) if worse else "ok"
         return out

@@ -1,18 +1,18 @@
-"""Is a free-text answer an answer? Placeholders, bare "該当なし", generic-only promises, and the kinds of concrete
-measure it names (who, which system or document, how often, how it is checked, measure nouns).
+"""Is a free-text answer an answer? Placeholders, bare "該当なし", generic-only promises, and, for the fields a
+checkpoint rubric judges (bot/rubrics.py, knowledge/rubrics.yaml), whether it names what a concrete answer to that
+checkpoint names.
 
-The vocabulary is data: knowledge/generic_phrases.yaml.
+The vocabulary of non-answers is data: knowledge/generic_phrases.yaml.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
-from bot.resources import knowledge_file
+from bot.resources import knowledge_yaml
+from bot.rubrics import Coverage, coverage, rubric_for_field
 from bot.text import normalize
 
 _PUNCT_RE = re.compile(r"[\s。、,.・:：;；「」『』()\[\]【】<>〈〉\"'`*＊※\-－―ー—/]+")
@@ -26,18 +26,13 @@ class Vocabulary:
     none_answers: frozenset[str]
     none_reason_min_chars: int
     generic: list[re.Pattern]
-    kinds: dict[str, tuple[str, tuple[str, ...], str]]  # kind -> (display name, words, short name)
-    nouns: tuple[str, ...]
-    ignore: tuple[str, ...]
-    min_kinds: int
-    min_chars_with_who: int
     risk_choices: list[re.Pattern]
     describe_min_chars: dict[str, int]
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    data = yaml.safe_load(knowledge_file("generic_phrases.yaml").read_text(encoding="utf-8"))
+    data = knowledge_yaml("generic_phrases.yaml")
     return Vocabulary(
         placeholders=[re.compile(p, re.MULTILINE) for p in data["placeholder_marks"]],
         placeholder_words=[re.compile(re.escape(w) + "(?=" + data["placeholder_word_end"] + ")")
@@ -46,12 +41,6 @@ def vocabulary() -> Vocabulary:
         none_answers=frozenset(normalize(str(a)) for a in data["none_answers"]),
         none_reason_min_chars=int(data.get("none_reason_min_chars", 6)),
         generic=[re.compile(p) for p in data["generic_phrases"]],
-        kinds={k: (v["name"], tuple(normalize(w) for w in v["words"]), v.get("short", v["name"]))
-               for k, v in data["measure_kinds"].items()},
-        nouns=tuple(normalize(str(w)) for w in data["measure_nouns"]),
-        ignore=tuple(normalize(str(w)) for w in data.get("measure_ignore") or []),
-        min_kinds=int(data.get("min_kinds", 2)),
-        min_chars_with_who=int(data.get("min_chars_with_who", 15)),
         risk_choices=[re.compile(p) for p in data["risk_remaining_choices"]],
         describe_min_chars={str(k): int(v) for k, v in (data.get("describe_min_chars") or {}).items()},
     )
@@ -91,15 +80,20 @@ def placeholder_token(text: str) -> str | None:
     return None
 
 
+_BRACKETED = re.compile(r"\s*[(（〔［\[](.+)[)）〕］\]]\s*。?\s*", re.DOTALL)
+
+
 def none_answer(text: str) -> tuple[bool, bool]:
-    """(the answer is 該当なし/なし/－…, it goes on to give a reason). A dash counts only standing alone."""
+    """(the answer is 該当なし/なし/－…, it goes on to give a reason). A dash counts standing alone, or followed by
+    its reason in brackets (「－（宛名システム等は使用していない。）」); a dash opening a sentence is a bullet."""
     s = normalize(text or "").strip()
     voc = vocabulary()
     for ans in sorted(voc.none_answers, key=len, reverse=True):
         if not s.startswith(ans):
             continue
-        rest = _PUNCT_RE.sub("", s[len(ans) :])
-        if rest and (len(ans) == 1 or not any(c.isalpha() for c in ans)):
+        tail = s[len(ans) :]
+        rest = _PUNCT_RE.sub("", tail)
+        if rest and (len(ans) == 1 or not any(c.isalpha() for c in ans)) and not _BRACKETED.fullmatch(tail):
             continue  # a bullet dash or a one-letter word opening a real answer
         return True, len(rest) >= voc.none_reason_min_chars
     return False, False
@@ -117,55 +111,33 @@ def strip_generic(text: str) -> tuple[str, list[str]]:
     return s, cut
 
 
-@dataclass
-class MeasureProfile:
-    kinds: set[str] = field(default_factory=set)
-    nouns: list[str] = field(default_factory=list)
-
-    chars: int = 0
-
-    @property
-    def concrete(self) -> bool:
-        """Names a measure noun, or enough kinds of detail (who alone never; who plus one more in a real sentence)."""
-        voc = vocabulary()
-        if self.nouns:
-            return True
-        others = self.kinds - {"who"}
-        if len(others) >= voc.min_kinds:
-            return True
-        return "who" in self.kinds and len(others) >= 1 and self.chars >= voc.min_chars_with_who
-
-
-def measure_profile(text: str) -> MeasureProfile:
-    s = normalize(text or "")
-    voc = vocabulary()
-    for w in voc.ignore:
-        s = s.replace(w, " ")
-    prof = MeasureProfile()
-    for kind, (_, words, _) in voc.kinds.items():
-        if any(w in s for w in words):
-            prof.kinds.add(kind)
-    prof.nouns = [n for n in voc.nouns if n in s]
-    prof.chars = len(_PUNCT_RE.sub("", s))
-    return prof
-
-
-def kind_names(kinds, short: bool = True) -> list[str]:
-    """Display names of measure kinds in the vocabulary's order: 「誰が」 or 「誰が（担当者・委託先など）」."""
-    voc = vocabulary()
-    kinds = set(kinds)
-    return [f"「{voc.kinds[k][0 if not short else 2]}」" for k in voc.kinds if k in kinds]
+@lru_cache(maxsize=8192)
+def _field_coverage(field_id: str | None, s: str) -> Coverage | None:
+    """The coverage of a field's normalised answer by the field's rubric, computed once per (field, text): a check
+    judges the same answer for several checkpoints, `pia check NEW --since OLD` reads two drafts that share most of
+    their answers, and the bot checks draft after draft in one process. The rubrics are loaded once per process and
+    the result is read only (frozen), so a cached one is the one a fresh call would give."""
+    rubric = rubric_for_field(field_id)
+    return coverage(rubric, s) if rubric is not None else None
 
 
 @dataclass
 class TextVerdict:
-    code: str | None  # None (an answer), empty, placeholder, none_bare, none_reason, none_ok, generic, vague
+    code: str | None  # None (an answer), empty, placeholder, none_bare, none_reason, none_ok, generic, vague, short
     detail: str = ""
-    profile: MeasureProfile | None = None
+    coverage: Coverage | None = None  # the rubric's items the answer names (judged fields with a rubric)
+
+
+_FILLER = re.compile(r"(する|している|した|します|しています|こととする|こととしている|を行う|を行っている|を図る|"
+                     r"とともに|また|なお|こと|ため|その他|上で|もの|において|による|により|及び|並びに|"
+                     r"等|の|を|に|は|が|で|と|も|へ|や|て|た|る|い)")
 
 
 def judge_text(value: str, judge: str | None, none_ok: bool, field_id: str | None = None) -> TextVerdict:
-    """What a free-text value is, for a field judged as a measure, a description, or not judged (judge=None)."""
+    """What a free-text value is, for a field judged as a measure, a description, or not judged (judge=None).
+
+    A judged field with a rubric is an answer when it names at least the rubric's `need` items; the verdict
+    carries the coverage (what it names and what it lacks) for the flag and its 修正例."""
     s = normalize(value or "").strip()
     if not s:
         return TextVerdict("empty")
@@ -181,19 +153,16 @@ def judge_text(value: str, judge: str | None, none_ok: bool, field_id: str | Non
         return TextVerdict("empty")
     if judge is None:
         return TextVerdict(None)
+    cov = _field_coverage(field_id, s)
     rest, cut = strip_generic(s)
-    leftover = _PUNCT_RE.sub("", re.sub(r"(する|している|した|します|しています|こととする|こととしている|を行う|を行っている|を図る|"
-                                         r"とともに|また|なお|こと|ため|その他|上で|もの|において|による|により|及び|並びに|等|の|を|に|は|が|で|と|も|へ|や|て|た|る|い)",
-                                         "", rest))
-    if cut and len(leftover) < 4:
-        return TextVerdict("generic", cut[0])
-    if judge == "measure":
-        prof = measure_profile(rest)
-        if not prof.concrete:
-            return TextVerdict("vague", cut[0] if cut else "", prof)
-        return TextVerdict(None, profile=prof)
-    need = vocabulary().describe_min_chars.get(field_id or "")
-    chars = len(_PUNCT_RE.sub("", s))
-    if need and chars < need:
-        return TextVerdict("short", str(chars))
-    return TextVerdict(None)
+    leftover = _PUNCT_RE.sub("", _FILLER.sub("", rest))
+    if cut and len(leftover) < 4 and not (cov is not None and cov.concrete):
+        return TextVerdict("generic", cut[0], cov)
+    if judge == "describe":
+        need = vocabulary().describe_min_chars.get(field_id or "")
+        chars = len(_PUNCT_RE.sub("", s))
+        if need and chars < need:
+            return TextVerdict("short", str(chars), cov)
+    if cov is not None and not cov.concrete:
+        return TextVerdict("vague", cut[0] if cut else "", cov)
+    return TextVerdict(None, coverage=cov)

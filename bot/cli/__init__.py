@@ -69,8 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("中断しました。", err=True)
         return 130
+    except click.UsageError as e:
+        click.echo(usage_line(e), err=True)
+        return 2
     except click.ClickException as e:
-        e.show()
+        click.echo(f"エラー: {e.format_message()}", err=True)
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -79,5 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def usage_line(e: click.UsageError) -> str:
+    """click's usage errors (missing argument, unknown option, bad value) as one line in the form of every other
+    bad input, with where to read the usage."""
+    message = " ".join(e.format_message().split())
+    command = e.ctx.command_path if e.ctx is not None else "pia"
+    return f"エラー: 指定が正しくありません: {message}（`{command} --help` で使い方を確認できます）"
+
+
 def run() -> None:
+    """The `pia` entry point. Thread limits first: they must be in place before numpy loads (bot/threads.py)."""
+    from bot.threads import pin_threads
+
+    pin_threads()
     sys.exit(main())

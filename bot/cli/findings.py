@@ -1,4 +1,5 @@
-"""`pia findings QUERY [--checkpoint ID] [--agency NAME] [--result TEXT] [--since DATE] [--until DATE] [-k N] [--json]`."""
+"""`pia findings QUERY [--checkpoint ID] [--agency NAME] [--result TEXT] [--since DATE] [--until DATE] [-k N]
+[--json]`."""
 
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ def findings(query, checkpoint, agency, result, since, until, k, as_json):
     """過去の審査書の所見を、文言と意味の両方で検索する（そのまま引用できる形で出力）。"""
     from bot.engine import Engine
 
-    hits = Engine().findings(query, checkpoint=checkpoint, agency=agency, result=result, since=since,
+    engine = Engine()
+    note = engine.query_note(query)
+    if note:
+        click.echo(f"[pia] {note}", err=True)
+    hits = engine.findings(query, checkpoint=checkpoint, agency=agency, result=result, since=since,
                              until=until, k=k)
     emit({"results": [finding_json(h) for h in hits]}, as_json, lambda d: human(query, hits))
 

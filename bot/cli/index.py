@@ -7,13 +7,14 @@ from pathlib import Path
 import click
 
 from bot.cli import emit
+from bot.cli.paths import InputPath
 
 KIND_LABELS = {"review_sheet": "審査書", "minutes": "議事録", "guideline": "指針等", "catalog": "審査の観点・細目",
                "other": "その他"}
 
 
 @click.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=InputPath(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="索引を作り直す（埋め込みモデルを変えたときなど）")
 @click.option("--remove", "remove", multiple=True, metavar="PATH", help="索引から文書を取り除く")
 @click.option("--json", "as_json", is_flag=True, help="JSON で出力する")
@@ -26,7 +27,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, remove: tuple[str, ...], as_js
         removed = {p: engine.remove_source(p) for p in remove}
         if not paths and not rebuild:
             payload = {"removed": [{"path": p, "records": n} for p, n in removed.items()],
-                       "total_records": engine.store.info().get("count", 0)}
+                       "total_records": engine.record_count()}
             emit(payload, as_json, lambda d: "\n".join(f"削除しました: {x['path']}（{x['records']} 件）"
                                                        for x in d["removed"]))
             return
@@ -46,12 +47,10 @@ def _human_report(report) -> str:
 def sources(as_json: bool):
     """索引にある文書の一覧。"""
     from bot.engine import Engine
-    from indexer.pipeline import ensure_index
 
     engine = Engine()
-    ensure_index(engine.store)
     items = engine.sources()
-    payload = {"sources": [s.model_dump(mode="json") for s in items], "embedder": engine.store.built_with()}
+    payload = {"sources": [s.model_dump(mode="json") for s in items], "embedder": engine.built_with()}
     emit(payload, as_json, _human_sources)
 
 

@@ -7,19 +7,11 @@ from pathlib import Path
 import click
 
 from bot.cli import emit
-from bot.models import ReviewSheet, Source
+from bot.cli.paths import draft_path
+from bot.models import ReviewSheet
 
 RESULT_OK = "問題は認められない"
 RESULT_NA = "該当なし"
-
-
-def read_text(path: Path) -> str:
-    """Text of a file through the loaders (txt, md, pdf, docx, html); InputFileError when it cannot be read."""
-    from indexer.loaders import load_document
-    from indexer.pdf_tables import review_sheet_text
-
-    doc = load_document(path)
-    return review_sheet_text(path, doc.text) if doc.format == "pdf" else doc.text
 
 
 def sheet_json(sheet: ReviewSheet) -> dict:
@@ -52,7 +44,8 @@ def _human(sheet: ReviewSheet) -> str:
     other = [r for r in sheet.rows if r.result not in (RESULT_OK, RESULT_NA)]
     lines = [
         f"評価書名: {m.title or '（不明）'}",
-        f"評価実施機関: {m.agency or '（不明）'}　提出日: {m.submitted or '（不明）'}　概要説明日: {m.overview_date or '（不明）'}",
+        f"評価実施機関: {m.agency or '（不明）'}　提出日: {m.submitted or '（不明）'}"
+        f"　概要説明日: {m.overview_date or '（不明）'}",
         f"審査結果: {len(sheet.rows)} 行（細目 {len(numbered)}・観点 {len(sheet.rows) - len(numbered)}）"
         f"　問題は認められない {ok}　該当なし {na}　その他 {len(other)}",
     ]
@@ -74,12 +67,11 @@ def _human(sheet: ReviewSheet) -> str:
 
 
 @click.command("parse-review")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=draft_path())
 @click.option("--json", "as_json", is_flag=True, help="JSON で出力する")
 def parse_review(file: Path, as_json: bool):
     """審査書（PDF から抽出したテキスト等）を読み取り、細目ごとの審査結果と所見を表示する（索引には登録しない）。"""
-    from indexer.review_parser import parse_review_sheet
+    from bot.engine import Engine
 
-    text = read_text(file)
-    sheet = parse_review_sheet(text, Source(path=str(file), kind="review_sheet"))
+    sheet = Engine().parse_review(file)
     emit(sheet_json(sheet), as_json, lambda _: _human(sheet))

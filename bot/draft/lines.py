@@ -23,6 +23,7 @@ class Segment:
     line: int  # running line number in the document
     cell: int  # cell index within its line (0 for a plain line)
     cells: int  # number of cells on the line
+    printed: int = 0  # the printed page (a page of the file, cut after any page-number line inside it)
 
 
 _DASH = "-－—–―‐ー"
@@ -51,7 +52,7 @@ def light_normalize(text: str) -> str:
 
 def _markdown_line(line: str) -> list[str] | None:
     """Cells of one Markdown line (None: drop the line)."""
-    if _MD_FENCE_RE.match(line) or _MD_TABLE_SEP_RE.match(line) and "-" in line:
+    if _MD_FENCE_RE.match(line) or (_MD_TABLE_SEP_RE.match(line) and "-" in line):
         return None
     stripped = line.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
@@ -65,20 +66,29 @@ def _markdown_line(line: str) -> list[str] | None:
     return [_MD_EMPHASIS_RE.sub(r"\2", c).replace("<br>", " ").replace("<br/>", " ") for c in cells]
 
 
-def _split_marked_pages(pages: list[list[str]]) -> list[list[str]]:
-    """A one-page text export whose pages are marked only by `- n -` lines: split it there."""
-    if len(pages) != 1:
-        return pages
-    lines = pages[0]
-    marks = [i for i, ln in enumerate(lines) if _PAGE_NUMBER_RE.match(ln) and re.search(rf"[{_DASH}/]|ページ|頁|P", ln)]
-    if len(marks) < 2:
-        return pages
-    out, start = [], 0
-    for i in marks:
-        out.append(lines[start : i + 1])
-        start = i + 1
-    if any(ln.strip() for ln in lines[start:]):
-        out.append(lines[start:])
+def _is_page_mark(line: str) -> bool:
+    return bool(_PAGE_NUMBER_RE.match(line) and re.search(rf"[{_DASH}/]|ページ|頁|P", line))
+
+
+def _split_marked_pages(pages: list[list[str]]) -> list[tuple[int, list[str]]]:
+    """Pages as printed: a page of the file is also cut after each page-number line inside it (`- 12 -` typed or
+    pasted into a text export or a Word file). Returns (page of the file, lines) for each printed page; a file that
+    is one page (a text export) is numbered by its printed pages instead."""
+    out: list[tuple[int, list[str]]] = []
+    for pno, lines in enumerate(pages, start=1):
+        marks = [i for i, ln in enumerate(lines) if _is_page_mark(ln)]
+        last = max((i for i, ln in enumerate(lines) if ln.strip()), default=-1)
+        cuts = [i for i in marks if i < last]  # a page number ending the page changes nothing
+        if len(pages) == 1 and len(marks) < 2:
+            cuts = []
+        start = 0
+        for i in cuts:
+            out.append((pno, lines[start : i + 1]))
+            start = i + 1
+        if any(ln.strip() for ln in lines[start:]) or not cuts:
+            out.append((pno, lines[start:]))
+    if len(pages) == 1:
+        out = [(n, lines) for n, (_, lines) in enumerate(out, start=1)]
     return out
 
 
@@ -98,20 +108,34 @@ def _running_lines(pages: list[list[str]], protected) -> set[str]:
         for lines in pages:
             idx = [i for i, ln in enumerate(lines) if ln.strip()]
             idx = idx[:EDGE_LINES] if edge == "top" else idx[-EDGE_LINES:]
-            counter.update({re.sub(r"\s+", "", lines[i]) for i in idx})
+            counter.update({_running_key(lines[i]) for i in idx})
         need = max(3, (len(pages) + 1) // 2)
         out |= {k for k, n in counter.items() if n >= need and len(k) >= MIN_RUNNING_CHARS and not protected(k)}
     return out
 
 
+def _running_key(line: str) -> str:
+    """A header or footer line compared across pages: without spaces, its numbers alike (「青葉県 11 / 24」)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+
+_NUMBERED_EDGE_RE = re.compile(r"(?:^|\s)(\d{1,4})\s*/\s*(\d{1,4})\s*$")
+
+
+def _page_footer(line: str, page: int, pages: int) -> bool:
+    """A line at a page's edge that ends with this page's number out of the document's (「Ⅰ基本情報 2 / 21」)."""
+    m = _NUMBERED_EDGE_RE.search(line)
+    return bool(m and int(m.group(2)) == pages and abs(int(m.group(1)) - page) <= 1)
+
+
 def segments(pages: list[str], fmt: str, protected=lambda key: False) -> list[Segment]:
     """Clean segments of a document. `protected(compact_line)` says a repeated line is a form label, not a header."""
-    page_lines = [p.split("\n") for p in pages]
-    page_lines = _split_marked_pages(page_lines)
+    printed = _split_marked_pages([p.split("\n") for p in pages])
+    page_lines = [lines for _, lines in printed]
     running = _running_lines(page_lines, protected)
     out: list[Segment] = []
     n = 0
-    for pno, lines in enumerate(page_lines, start=1):
+    for printed_no, (pno, lines) in enumerate(printed, start=1):
         edges = _edge_indexes(lines)
         for i, raw in enumerate(lines):
             n += 1
@@ -123,7 +147,8 @@ def segments(pages: list[str], fmt: str, protected=lambda key: False) -> list[Se
                     continue  # a Markdown table's header row (unless it is a field of the form)
             if _PAGE_NUMBER_RE.match(raw):
                 continue
-            if i in edges and (_BARE_NUMBER_RE.match(raw) or re.sub(r"\s+", "", raw) in running):
+            if i in edges and (_BARE_NUMBER_RE.match(raw) or _running_key(raw) in running
+                               or _page_footer(raw, pno, len(pages))):
                 continue
             cells = _markdown_line(raw) if fmt == "md" else raw.split("\t")
             if cells is None:
@@ -131,5 +156,5 @@ def segments(pages: list[str], fmt: str, protected=lambda key: False) -> list[Se
             cells = [light_normalize(c).strip() for c in cells]
             cells = [c for c in cells if c]
             for ci, cell in enumerate(cells):
-                out.append(Segment(text=cell, page=pno, line=n, cell=ci, cells=len(cells)))
+                out.append(Segment(text=cell, page=pno, line=n, cell=ci, cells=len(cells), printed=printed_no))
     return out

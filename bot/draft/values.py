@@ -20,7 +20,8 @@ _BOX_RE = re.compile(
 )
 _OPTIONS_MARK_RE = re.compile(r"<\s*選択肢\s*>|〈\s*選択肢\s*〉|≪\s*選択肢\s*≫|《\s*選択肢\s*》")
 _BRACKET_RE = re.compile(r"\[\s*([^\[\]]*?)\s*\]|【\s*([^【】]*?)\s*】")
-_NUMBERED_OPT_RE = r"\d{1,2}\s*\)\s*"
+# an option's number as printed: `1)`, or `1.` in a list in brackets (「十分である（1.特に力を入れている／2.…）」)
+_NUMBERED_OPT_RE = r"\d{1,2}\s*[).]\s*"
 
 
 @lru_cache(maxsize=512)
@@ -81,11 +82,12 @@ def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
 
 def parse_checks(text: str, options: list[str]) -> tuple[list[str], list[str], str]:
     """(ticked option names, unticked names, text outside the boxes)."""
-    ticked, unticked = [], []
-    outside = []
+    ticked: list[str] = []
+    unticked: list[str] = []
+    outside: list[str] = []
     last = 0
     for m in _BOX_RE.finditer(text):
-        bracket_mark, filled, empty, name = m.groups()
+        bracket_mark, filled, _empty, name = m.groups()
         outside.append(text[last : m.start()])
         last = m.end()
         name = name.strip()
@@ -97,6 +99,22 @@ def parse_checks(text: str, options: list[str]) -> tuple[list[str], list[str], s
         (ticked if is_ticked else unticked).append(label)
     outside.append(text[last:])
     return ticked, unticked, " ".join(o.strip() for o in outside if o.strip())
+
+
+def read_value(spec, raw: str) -> tuple[str, str | None, list[str]]:
+    """(value, chosen option, ticked boxes) of a field's raw text, as the reader reads a field of that kind."""
+    choice = None
+    checks: list[str] = []
+    if spec.kind == "choice":
+        choice, rest = parse_choice(raw, spec.options)
+        value = choice or clean_text([rest])
+    elif spec.kind == "checkbox" or (spec.options and spec.kind in ("item", "group")):
+        ticked, unticked, outside = parse_checks(strip_option_list(raw, spec.options), spec.options)
+        checks = ticked
+        value = "、".join(ticked) if spec.kind == "checkbox" and (ticked or unticked) else clean_text([outside])
+    else:
+        value = clean_text([strip_option_list(raw, [])])
+    return value, choice, checks
 
 
 def has_boxes(text: str) -> bool:
@@ -112,3 +130,33 @@ def clean_text(parts: list[str]) -> str:
     text = "\n".join(p.strip() for p in parts if p and p.strip())
     text = _JOIN_RE.sub("", text)
     return text.strip()
+
+
+# what opens a new line on purpose: a bullet, a list number (1 / (1) / ① / 1.), a note, a box, a bracket
+_LINE_START_RE = re.compile(r"^\s*(?:[・※●○◆■□☑☐\[【「（(<＜〈]|[①-⑩]|\d{1,2}(?:\s|[.)．）、])|[-－―]\s)")
+_LINE_END_RE = re.compile(r"[。．：:]\s*$")
+
+
+def rejoin_wrapped(text: str) -> str:
+    """A PDF wraps a value wherever the cell ends, even inside a word or a number (`年1` / `回`): rejoin the lines
+    that are a wrap, keeping the breaks that end a sentence or open a list item."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        prev = out[-1]
+        if prev.strip() and ln.strip() and not _LINE_END_RE.search(prev) and not _LINE_START_RE.match(ln):
+            out[-1] = prev.rstrip() + ln.lstrip()
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+_FILE_LIST_SPLIT_RE = re.compile(r"\n|[、，,;；]|及び|並びに|[(（]\s*\d{1,2}\s*[)）]|[①-⑩]|(?:^|\s)\d{1,2}\s*[.．]")
+
+
+def listed_files(value: str) -> int | None:
+    """How many 特定個人情報ファイル a value of Ⅰ 3. names (`(1) 生活保護ファイル (2) 返還金債権管理ファイル` -> 2);
+    None when it names none."""
+    names = [p.strip() for p in _FILE_LIST_SPLIT_RE.split(light_normalize(value or "")) if p and p.strip()]
+    n = sum(1 for p in names if "ファイル" in p)
+    return n or None

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
+from bot.engine import Engine
 from bot.models import Finding, ReviewSheet, Source
 from bot.resources import knowledge_dir, knowledge_file
 from bot.text import compact
@@ -105,7 +106,9 @@ def sheet_path(table: AttributionTable) -> Path:
     return knowledge_dir() / p
 
 
-def match_findings(sheet: ReviewSheet, table: AttributionTable) -> tuple[list[tuple[ExpectedFinding, Finding | None]], list[Finding]]:
+def match_findings(
+    sheet: ReviewSheet, table: AttributionTable
+) -> tuple[list[tuple[ExpectedFinding, Finding | None]], list[Finding]]:
     """Pair every expected finding with the parsed paragraph it names; also return the parsed ones left over."""
     used: set[int] = set()
     pairs: list[tuple[ExpectedFinding, Finding | None]] = []
@@ -126,7 +129,8 @@ def match_findings(sheet: ReviewSheet, table: AttributionTable) -> tuple[list[tu
     return pairs, extra
 
 
-def _score(pairs, extra, name: str, sheet: ReviewSheet, table: AttributionTable, counts: dict, mismatches: list) -> SheetScore:
+def _score(pairs, extra, name: str, sheet: ReviewSheet, table: AttributionTable, counts: dict,
+           mismatches: list) -> SheetScore:
     exact = 0
     for exp, got in pairs:
         expected = set(exp.checkpoints)
@@ -148,7 +152,8 @@ def _score(pairs, extra, name: str, sheet: ReviewSheet, table: AttributionTable,
     result_ok = sum(1 for rid in found if rows[rid].result == table.rows[rid][0])
     loc_ok = sum(
         1 for rid in found
-        if len(table.rows[rid]) < 3 or (rows[rid].pages == table.rows[rid][1] and rows[rid].section == table.rows[rid][2])
+        if len(table.rows[rid]) < 3
+        or (rows[rid].pages == table.rows[rid][1] and rows[rid].section == table.rows[rid][2])
     )
     n = len(table.findings)
     nr = len(table.rows)
@@ -170,9 +175,8 @@ def _cp_key(c: str) -> tuple[int, int]:
     return (1, int(c[1:])) if c.startswith("V") and c[1:].isdigit() else (0, int(c)) if c.isdigit() else (2, 0)
 
 
-def evaluate_attribution(tables: list[Path] | None = None) -> AttributionScore:
+def evaluate_attribution(engine: Engine, tables: list[Path] | None = None) -> AttributionScore:
     """Parse each table's review sheet and score the attribution of its findings against the table."""
-    from indexer.review_parser import parse_review_sheet
 
     counts: dict[str, list[int]] = {}
     mismatches: list[FindingMismatch] = []
@@ -180,7 +184,8 @@ def evaluate_attribution(tables: list[Path] | None = None) -> AttributionScore:
     for tpath in tables or default_tables():
         table = load_table(Path(tpath))
         spath = sheet_path(table)
-        sheet = parse_review_sheet(spath.read_text(encoding="utf-8"), Source(path=str(spath), kind="review_sheet"))
+        source = Source(path=str(spath), kind="review_sheet")
+        sheet = engine.parse_review_text(spath.read_text(encoding="utf-8"), source)
         pairs, extra = match_findings(sheet, table)
         sheets.append(_score(pairs, extra, spath.name, sheet, table, counts, mismatches))
 
@@ -212,8 +217,10 @@ def evaluate_attribution(tables: list[Path] | None = None) -> AttributionScore:
         macro_recall=sum(p.recall for p in supported) / len(supported) if supported else 0.0,
         per_checkpoint=per,
         rows_total=rows_total,
-        row_result_accuracy=sum(s.row_result_accuracy * s.rows_total for s in sheets) / rows_total if rows_total else 0.0,
-        row_location_accuracy=sum(s.row_location_accuracy * s.rows_total for s in sheets) / rows_total if rows_total else 0.0,
+        row_result_accuracy=(sum(s.row_result_accuracy * s.rows_total for s in sheets) / rows_total
+                             if rows_total else 0.0),
+        row_location_accuracy=(sum(s.row_location_accuracy * s.rows_total for s in sheets) / rows_total
+                               if rows_total else 0.0),
         sheets=sheets,
         mismatches=mismatches,
     )

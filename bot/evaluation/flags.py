@@ -1,9 +1,13 @@
 """Flag quality of `pia check` on the sample drafts of examples/: precision and recall at checkpoint level.
 
-Each `examples/src/<draft>.expected.yaml` manifest lists the planted defects (checkpoints that must be flagged:
-status incomplete or missing) and the traps (legitimate answers whose checkpoints must not be flagged). Every
-rendered format of the draft (examples/<draft>.<fmt>) is checked; the flagged set is compared with the union of
-the defects' checkpoints. A draft with `expect_no_flags` must come out with no flag at all.
+Each manifest `<draft>.expected.yaml` lists the planted defects (checkpoints that must be flagged: status incomplete
+or missing) and the traps (legitimate answers whose checkpoints must not be flagged). Manifests are read from
+`examples/src/` (drafts rendered by examples/build.py into examples/), from each folder of `examples/external/`
+(drafts written and laid out by other hands, next to their manifest), and, for a folder given with
+`pia eval --samples DIR`, from DIR itself. Every format of the draft (<draft>.<fmt>) is checked; the flagged set is
+compared with the union of
+the defects' checkpoints, plus the viewpoints those checkpoints belong to (a viewpoint never reads better than the
+worst of its own checkpoints, rules.md). A draft with `expect_no_flags` must come out with no flag at all.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-FLAGGED = ("incomplete", "missing")
+from bot.engine import Engine, PrecedentMode
+from bot.errors import PiaError
+from bot.models import FLAG_STATUSES
+
+FLAGGED = FLAG_STATUSES
 
 
 class Defect(BaseModel):
@@ -86,17 +94,40 @@ def default_examples_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "examples"
 
 
-def load_manifests(examples_dir: Path) -> list[Manifest]:
-    out = []
-    for p in sorted((examples_dir / "src").glob("*.expected.yaml")):
-        out.append(Manifest(**yaml.safe_load(p.read_text(encoding="utf-8"))))
+def load_manifests(examples_dir: Path) -> list[tuple[Manifest, Path]]:
+    """Each manifest with the folder its draft's files are in."""
+    out: list[tuple[Manifest, Path]] = []
+    places = [(examples_dir / "src", examples_dir), (examples_dir, examples_dir)]
+    places += [(d, d) for d in sorted((examples_dir / "external").glob("*")) if d.is_dir()]
+    for manifests, files in places:
+        for p in sorted(manifests.glob("*.expected.yaml")):
+            out.append((Manifest(**yaml.safe_load(p.read_text(encoding="utf-8"))), files))
     return out
 
 
-def score_report(manifest: Manifest, fmt: str, report) -> DraftFlags:
+# defects that leave a field of the form unwritten (absent, empty, a placeholder): viewpoint (6) asks whether every
+# item of the form is written
+UNWRITTEN_KINDS = {"empty", "missing_section", "placeholder"}
+
+
+def expected_flags(manifest: Manifest, catalog=None) -> set[str]:
+    """The defects' checkpoints and the viewpoints made of them ((10) and (11) for a flagged Ⅲ measure; (6) for a
+    field left unwritten)."""
+    if catalog is None:
+        from bot.catalog import load_catalog
+
+        catalog = load_catalog()
+    expected = set(manifest.expected)
+    unwritten = any({d.kind, *d.also} & UNWRITTEN_KINDS and any(not c.startswith("V") for c in d.checkpoints)
+                    for d in manifest.defects)
+    return expected | {vp.id for vp in catalog.viewpoints if set(vp.checkpoints) & expected} | (
+        {"V6"} if unwritten else set())
+
+
+def score_report(manifest: Manifest, fmt: str, report, catalog=None) -> DraftFlags:
     flagged = {r.id for r in report.checkpoints if r.status in FLAGGED}
     by_id = {r.id: r for r in report.checkpoints}
-    expected = manifest.expected
+    expected = expected_flags(manifest, catalog)
     missed_defects, wrong_kind = [], []
     for d in manifest.defects:
         ids = [str(c) for c in d.checkpoints]
@@ -125,25 +156,26 @@ def _order(cid: str) -> tuple:
     return (1, int(cid[1:])) if cid.startswith("V") else (0, int(cid))
 
 
-def evaluate_flags(engine=None, examples_dir: Path | None = None, precedents: str = "none") -> FlagScore:
+def evaluate_flags(engine: Engine, examples_dir: Path | None = None, precedents: PrecedentMode = "none") -> FlagScore:
     """Check every rendered sample draft and score the flags against the manifests."""
-    from bot.checker import check_draft
-
-    if engine is None:
-        from bot.engine import Engine
-
-        engine = Engine()
     examples_dir = Path(examples_dir) if examples_dir else default_examples_dir()
     drafts: list[DraftFlags] = []
-    for manifest in load_manifests(examples_dir):
+    for manifest, folder in load_manifests(examples_dir):
         for fmt in manifest.formats:
-            path = examples_dir / f"{manifest.draft}.{fmt}"
+            path = folder / f"{manifest.draft}.{fmt}"
             if not path.exists():
-                drafts.append(DraftFlags(draft=manifest.draft, format=fmt, tp=0, fp=0, fn=len(manifest.expected),
-                                         missed=sorted(manifest.expected, key=_order), error="file not found"))
+                expected = expected_flags(manifest, engine.catalog)
+                drafts.append(DraftFlags(draft=manifest.draft, format=fmt, tp=0, fp=0, fn=len(expected),
+                                         missed=sorted(expected, key=_order), error="file not found"))
                 continue
-            report = check_draft(engine, path, precedents=precedents)
-            drafts.append(score_report(manifest, fmt, report))
+            try:
+                report = engine.check(path, precedents=precedents)
+            except PiaError as e:  # a draft the checker refuses (not read as an assessment): every flag missed
+                expected = expected_flags(manifest, engine.catalog)
+                drafts.append(DraftFlags(draft=manifest.draft, format=fmt, tp=0, fp=0, fn=len(expected),
+                                         missed=sorted(expected, key=_order), error=str(e)))
+                continue
+            drafts.append(score_report(manifest, fmt, report, engine.catalog))
     formats = []
     for fmt in sorted({d.format for d in drafts}):
         ds = [d for d in drafts if d.format == fmt]

@@ -12,9 +12,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
+from bot.engine import Engine
+from bot.models import SearchMode
 from bot.resources import knowledge_file
 
-MODES = ("lexical", "dense", "hybrid")
+MODES: tuple[SearchMode, ...] = ("lexical", "dense", "hybrid")
 DEPTH = 10
 HELDOUT_FILE = "eval/questions_heldout.yaml"  # written without seeing the tuned set or the retriever
 
@@ -74,14 +76,15 @@ def rank_of(got: list[str], expect: list[str]) -> int | None:
     return None
 
 
-def evaluate_retrieval(retriever, questions: list[Question] | None = None, modes=MODES) -> RetrievalEval:
+def evaluate_retrieval(engine: Engine, questions: list[Question] | None = None,
+                       modes: tuple[SearchMode, ...] = MODES) -> RetrievalEval:
     questions = questions or load_questions()
     scores, misses = [], []
     by_tag: dict[str, list[int | None]] = {}
     for mode in modes:
         h1 = h3 = rr = 0.0
         for q in questions:
-            hits = retriever.search(q.q, kind="checkpoint", k=DEPTH, mode=mode)
+            hits = engine.search(q.q, kind="checkpoint", k=DEPTH, mode=mode)
             got = [h.id for h in hits]
             r = rank_of(got, q.expect)
             h1 += r == 1
@@ -100,5 +103,5 @@ def evaluate_retrieval(retriever, questions: list[Question] | None = None, modes
                  hit_at_3=round(sum(r is not None and r <= 3 for r in rs) / len(rs), 4))
         for t, rs in sorted(by_tag.items())
     ]
-    return RetrievalEval(questions=len(questions), embedder=retriever.store.configured_embedder, modes=scores,
+    return RetrievalEval(questions=len(questions), embedder=engine.embedder_name, modes=scores,
                          hybrid_by_tag=tags, misses=misses)

@@ -6,29 +6,46 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from bot.models import FLAG_STATUSES, CheckReport, CheckResult
+from bot.resources import knowledge_yaml
 
-from bot.models import CheckReport, CheckResult
-from bot.resources import knowledge_file
-
-FLAGGED = ("incomplete", "missing")
+FLAGGED = FLAG_STATUSES
 
 
-@lru_cache(maxsize=1)
 def wording() -> dict:
-    data = yaml.safe_load(knowledge_file("check_messages.yaml").read_text(encoding="utf-8"))
-    return {"report": data["report"], "status": data["status_labels"]}
+    """The report wording and the status labels (knowledge/check_messages.yaml)."""
+    return knowledge_yaml("check_messages.yaml")
 
 
 def status_label(status: str) -> str:
-    return wording()["status"][status]
+    return wording()["status_labels"][status]
 
 
 def flagged(report: CheckReport) -> list[CheckResult]:
     return [r for r in report.checkpoints if r.status in FLAGGED]
+
+
+def to_review(report: CheckReport) -> list[CheckResult]:
+    """Results a person should confirm (要確認): never counted as flags, never shown as 問題なし."""
+    return [r for r in report.checkpoints if r.status == "review"]
+
+
+def summary_line(report: CheckReport) -> str | None:
+    """The line said when nothing is flagged (None while there are flags): never 「指摘はありません」 alone while
+    points are left to confirm."""
+    if flagged(report):
+        return None
+    w = wording()["report"]
+    n = len(to_review(report))
+    return w["no_flags_but_review"].format(n=n) if n else w["no_flags"]
+
+
+def degraded_notes(degraded: list[str]) -> list[str]:
+    """One sentence per part of the check that could not run (e.g. "precedents": the index was unreachable)."""
+    w = wording()["report"]["degraded"]
+    return [w.get(part, part) for part in degraded]
 
 
 def section_group(section: str) -> str:
@@ -41,6 +58,26 @@ def section_group(section: str) -> str:
 def worst_sections(report: CheckReport, n: int = 5) -> list[tuple[str, int]]:
     counts = Counter(section_group(r.section) for r in flagged(report) if r.section)
     return counts.most_common(n)
+
+
+def round_label(report: CheckReport, cid: str) -> str:
+    """解消 / 新規 / 未解消 for a checkpoint of a report with a previous round ('' otherwise)."""
+    ch = report.changes
+    if ch is None:
+        return ""
+    w = wording()["report"]["round"]
+    for key in ("fixed", "new", "still"):
+        if cid in getattr(ch, key):
+            return w[key]
+    return ""
+
+
+def changes_line(report: CheckReport) -> str | None:
+    """「前回から12件解消・2件新規・3件未解消」 (None without a previous round)."""
+    ch = report.changes
+    if ch is None:
+        return None
+    return wording()["report"]["round"]["line"].format(fixed=len(ch.fixed), new=len(ch.new), still=len(ch.still))
 
 
 def display_id(cid: str) -> str:
@@ -84,10 +121,14 @@ def report_json(report: CheckReport) -> dict:
                     }
                     for p in r.precedents
                 ],
+                **({"suggestion": r.suggestion} if r.suggestion else {}),
             }
             for r in report.checkpoints
         ],
         "fields": [{"path": list(f.path), "label": f.label, "value": f.value, "page": f.page} for f in report.fields],
+        "degraded": list(report.degraded),
+        **({"changes": {"fixed": list(report.changes.fixed), "new": list(report.changes.new),
+                        "still": list(report.changes.still)}} if report.changes is not None else {}),
     }
 
 

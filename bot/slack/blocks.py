@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from bot.models import Answer, CheckReport, CheckResult, Citation, IndexReport, Source
-from bot.reports import status_label
+from bot.models import FLAG_STATUSES, STATUSES, Answer, CheckReport, CheckResult, Citation, IndexReport, Source
+from bot.reports import changes_line, degraded_notes, status_label, summary_line, to_review
 
 SECTION_TEXT_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -27,8 +28,10 @@ HEADER_TEXT_LIMIT = 150
 MAX_FLAGS_IN_SUMMARY = 15
 MAX_SECTION_BUTTONS = 5
 
-STATUS_ICON = {"ok": ":white_check_mark:", "incomplete": ":warning:", "missing": ":x:", "not_applicable": ":heavy_minus_sign:"}
-KIND_LABEL = {"review_sheet": "審査書", "minutes": "議事録", "guideline": "指針", "catalog": "確認事項一覧", "other": "資料"}
+STATUS_ICON = {"ok": ":white_check_mark:", "incomplete": ":warning:", "missing": ":x:",
+               "not_applicable": ":heavy_minus_sign:", "review": ":mag:"}
+KIND_LABEL = {"review_sheet": "審査書", "minutes": "議事録", "guideline": "指針", "catalog": "確認事項一覧",
+              "other": "資料"}
 
 FEEDBACK_ACTION = "pia_feedback"
 SECTION_ACTION = "pia_section_details"
@@ -151,7 +154,8 @@ def quote(text: str, limit: int = SECTION_TEXT_LIMIT) -> list[str]:
 
 def section(text: str) -> list[dict]:
     """One or more mrkdwn section blocks for (already escaped) text."""
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in split_text(text) if chunk.strip()]
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+            for chunk in split_text(text) if chunk.strip()]
 
 
 def quoted_sections(text: str, heading: str = "") -> list[dict]:
@@ -280,8 +284,10 @@ def _citation_blocks(number: int, c: Citation) -> list[dict]:
     return quoted_sections(c.text, heading)
 
 
-def answer_messages(answer: Answer, *, feedback: bool = True, title: str | None = None) -> list[SlackMessage]:
-    """Checkpoints with number/title/section, the answer, numbered verbatim sources, remarks, feedback buttons."""
+def answer_messages(answer: Answer, *, feedback: bool = True, title: str | None = None, body: bool = True,
+                    max_chars: int = MAX_MESSAGE_CHARS) -> list[SlackMessage]:
+    """Checkpoints with number/title/section, the answer, numbered verbatim sources, remarks, feedback buttons.
+    `body=False` leaves the answer's text out (it was streamed; these blocks close the streamed message)."""
     blocks: list[dict] = []
     if title:
         blocks.append(header(title))
@@ -291,8 +297,9 @@ def answer_messages(answer: Answer, *, feedback: bool = True, title: str | None 
             where = f" — 評価書「{escape(ref.section)}」" if ref.section else ""
             lines.append(f"• *{checkpoint_label(ref.id)}* {escape(ref.title)}{where}")
         blocks += section("\n".join(lines))
-    body = answer.answer.strip() or "回答を作成できませんでした。"
-    blocks += section(escape(body))
+    text = answer.answer.strip() or "回答を作成できませんでした。"
+    if body:
+        blocks += section(escape(text))
 
     numbered = list(enumerate(answer.citations, start=1))
     sources = [(n, c) for n, c in numbered if c.kind != "remark"]
@@ -312,7 +319,7 @@ def answer_messages(answer: Answer, *, feedback: bool = True, title: str | None 
         blocks.append(context(f"文章の整形に {escape(answer.llm)} を使用。引用部分は原文のままです。"))
     if feedback:
         blocks.append(feedback_block())
-    return paginate(blocks, fallback=body)
+    return paginate(blocks, fallback=text, max_chars=max_chars)
 
 
 def no_answer_message() -> SlackMessage:
@@ -353,7 +360,7 @@ def section_key(section_text: str) -> str:
 
 
 def flagged(report: CheckReport) -> list[CheckResult]:
-    return [c for c in report.checkpoints if c.status in ("incomplete", "missing")]
+    return [c for c in report.checkpoints if c.status in FLAG_STATUSES]
 
 
 def worst_sections(report: CheckReport, n: int = MAX_SECTION_BUTTONS) -> list[tuple[str, int]]:
@@ -385,6 +392,8 @@ def _result_blocks(c: CheckResult, *, evidence: bool, max_precedents: int) -> li
     lines = [_result_heading(c)]
     for r in c.reasons:
         lines.append(f"• 理由: {escape(r.message)}")
+    if c.suggestion:
+        lines.append(f"• {escape(truncate(c.suggestion, 600))}")
     if evidence:
         for e in c.evidence[:5]:
             page = f"（p.{e.page}）" if e.page else ""
@@ -397,33 +406,63 @@ def _result_blocks(c: CheckResult, *, evidence: bool, max_precedents: int) -> li
 
 def summary_counts_line(report: CheckReport) -> str:
     s = report.summary
-    return "　".join(f"{STATUS_ICON[k]} {status_label(k)} {getattr(s, k)}"
-                    for k in ("ok", "incomplete", "missing", "not_applicable"))
+    return "　".join(f"{STATUS_ICON[k]} {status_label(k)} {getattr(s, k)}" for k in STATUSES)
+
+
+def round_blocks(report: CheckReport) -> list[dict]:
+    """「前回から12件解消・2件新規・3件未解消」 and which checkpoints, when the report has a previous round."""
+    line = changes_line(report)
+    if line is None or report.changes is None:
+        return []
+    ch = report.changes
+    parts = [f":arrows_counterclockwise: *{escape(line)}*"]
+    for label, ids in (("解消", ch.fixed), ("新規", ch.new), ("未解消", ch.still)):
+        if ids:
+            shown = "、".join(_short_id(c) for c in ids[:30]) + ("ほか" if len(ids) > 30 else "")
+            parts.append(f"{label}: {shown}")
+    return section("\n".join(parts))
+
+
+def _short_id(cid: str) -> str:
+    return f"観点({cid[1:]})" if cid.startswith("V") else f"細目{cid}"
 
 
 def check_summary_messages(report: CheckReport, name: str, report_key: str) -> list[SlackMessage]:
     """The thread summary: counts, worst sections (with detail buttons), each flag with reason and a precedent."""
     flags = flagged(report)
-    blocks: list[dict] = [header(f"チェック結果: {name}")]
+    blocks: list[dict] = round_blocks(report)  # a re-check opens with what changed since the last round
+    blocks.append(header(f"チェック結果: {name}"))
     blocks += section(summary_counts_line(report))
+    blocks += [context(":warning: " + escape(n)) for n in degraded_notes(report.degraded)]
     worst = worst_sections(report)
     if worst:
-        blocks += section("*要確認が多いセクション*\n" + "\n".join(f"{i}. {escape(k)}（{n}件）" for i, (k, n) in enumerate(worst, 1)))
+        blocks += section("*指摘の多いセクション*\n"
+                          + "\n".join(f"{i}. {escape(k)}（{n}件）" for i, (k, n) in enumerate(worst, 1)))
         blocks.append({"type": "actions", "block_id": "sections", "elements": [
             button(f"{k} の詳細", f"{SECTION_ACTION}_{i}", json.dumps({"r": report_key, "s": k}, ensure_ascii=False))
             for i, (k, _) in enumerate(worst)]})
     else:
-        blocks += section("要確認の項目は見つかりませんでした。提出前に全項目をご自身でも確認してください。")
+        blocks += section(escape(summary_line(report) or "") + "\n提出前に全項目をご自身でも確認してください。")
     if flags:
         blocks.append(divider())
         for c in flags[:MAX_FLAGS_IN_SUMMARY]:
             blocks += _result_blocks(c, evidence=False, max_precedents=1)
         if len(flags) > MAX_FLAGS_IN_SUMMARY:
-            blocks.append(context(f"ほか {len(flags) - MAX_FLAGS_IN_SUMMARY} 件は添付の Excel（全結果）を参照してください。"))
+            blocks.append(context(f"ほか {len(flags) - MAX_FLAGS_IN_SUMMARY} 件は"
+                                  "添付の Excel（全結果）を参照してください。"))
+    review = to_review(report)
+    if review:
+        blocks.append(divider())
+        blocks += section(f"*{status_label('review')}（{len(review)}件）*: 人による確認が必要な点です。")
+        for c in review[:MAX_FLAGS_IN_SUMMARY]:
+            blocks += _result_blocks(c, evidence=False, max_precedents=0)
     blocks.append(context("チェックは機械的な目安です。判定理由と先例を確かめたうえで修正してください。"
                           "アップロードされた評価書は保存・索引化されません。"))
-    fallback = (f"チェック結果: {name} — {status_label('incomplete')} {report.summary.incomplete} 件、"
-                f"{status_label('missing')} {report.summary.missing} 件")
+    line = changes_line(report)
+    fallback = ((f"{line}。" if line else "")
+                + f"チェック結果: {name} — {status_label('incomplete')} {report.summary.incomplete} 件、"
+                f"{status_label('missing')} {report.summary.missing} 件、"
+                f"{status_label('review')} {report.summary.review} 件")
     return paginate(blocks, fallback=fallback)
 
 
@@ -432,7 +471,7 @@ def section_detail_messages(report: CheckReport, key: str) -> list[SlackMessage]
     if not results:
         return [notice(f"「{key}」に当たる確認結果はありません。")]
     blocks: list[dict] = [header(f"{key} の確認結果")]
-    order = {"missing": 0, "incomplete": 1, "ok": 2, "not_applicable": 3}
+    order = {"missing": 0, "incomplete": 1, "review": 2, "ok": 3, "not_applicable": 4}
     for c in sorted(results, key=lambda c: order.get(c.status, 9)):
         if c.status in ("ok", "not_applicable") and not c.reasons:
             blocks += section(_result_heading(c))
@@ -445,7 +484,8 @@ def section_detail_messages(report: CheckReport, key: str) -> list[SlackMessage]
 
 
 def index_messages(report: IndexReport, name: str) -> list[SlackMessage]:
-    lines = [f":books: 「{escape(name)}」を共有ナレッジに追加しました（{report.total_records} 件、埋め込み: {escape(report.embedder)}）。"]
+    lines = [f":books: 「{escape(name)}」を共有ナレッジに追加しました"
+             f"（{report.total_records} 件、埋め込み: {escape(report.embedder)}）。"]
     for d in report.documents:
         lines.append(f"• {KIND_LABEL.get(d.kind, d.kind)}: {d.records} 件")
     if report.total_records == 0:
@@ -464,7 +504,8 @@ def file_modal(callback_id: str, title: str, label: str, private_metadata: dict,
         "private_metadata": json.dumps(private_metadata),
         "blocks": [
             {"type": "input", "block_id": FILE_BLOCK, "label": {"type": "plain_text", "text": truncate(label, 2000)},
-             "element": {"type": "file_input", "action_id": FILE_ACTION, "filetypes": filetypes or UPLOAD_TYPES, "max_files": 1}},
+             "element": {"type": "file_input", "action_id": FILE_ACTION, "filetypes": filetypes or UPLOAD_TYPES,
+                         "max_files": 1}},
             context(note),
         ],
     }
@@ -476,6 +517,7 @@ def check_modal(private_metadata: dict) -> dict:
 
 
 def index_modal(private_metadata: dict) -> dict:
-    return file_modal(INDEX_MODAL, "共有ナレッジに追加", "審査書・議事録・指針（PDF・Word・テキスト）", private_metadata,
+    return file_modal(INDEX_MODAL, "共有ナレッジに追加", "審査書・議事録・指針（PDF・Word・テキスト）",
+                      private_metadata,
                       "追加した資料は全員の回答の出典になります。評価書ドラフトは追加しないでください。",
                       filetypes=INDEX_TYPES)

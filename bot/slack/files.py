@@ -2,6 +2,10 @@
 
 Uploaded drafts are confidential. They are written only into a private temporary directory that is removed when the
 work is done, they are never indexed, and nothing here logs their content (only ids, sizes and types).
+
+Who may see a file (`shared_with`): its owner, or a member of a conversation it is shared in (files.info's
+`channels`, `groups`, `ims` and `shares`, checked against conversations.members). A file id alone proves nothing:
+ids travel in links, channel histories and screenshots.
 """
 
 from __future__ import annotations
@@ -13,15 +17,15 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import InputFileError
+from bot.errors import AccessDeniedError, InputFileError
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,8 @@ READABLE = {"pdf", "docx", "xlsx", "txt", "md"}
 INDEXABLE = {"pdf", "docx", "txt", "md", "html", "htm"}
 _FILE_ID = re.compile(r"\b(F[A-Z0-9]{8,})\b")
 _CHUNK = 64 * 1024
+MAX_SHARES_CHECKED = 50  # conversations of one file looked at for the asker's membership
+MAX_MEMBER_PAGES = 20  # pages of 1,000 members per conversation
 
 
 class SlackFile(BaseModel):
@@ -42,6 +48,8 @@ class SlackFile(BaseModel):
     mimetype: str = ""
     url: str = ""
     user: str | None = None
+    shared_in: list[str] = []  # conversation ids the file is shared in (public, private, DMs), from files.info
+    complete: bool = False  # read from files.info (an event payload or a modal's file may lack the shares)
 
     @property
     def extension(self) -> str:
@@ -53,7 +61,12 @@ class SlackFile(BaseModel):
         return self.name or self.title or self.id
 
     @classmethod
-    def from_payload(cls, f: dict) -> "SlackFile":
+    def from_payload(cls, f: dict, *, complete: bool = False) -> SlackFile:
+        shared: list[str] = []
+        for key in ("channels", "groups", "ims"):
+            shared += [c for c in f.get(key) or [] if isinstance(c, str)]
+        for scope in ("public", "private"):
+            shared += list(((f.get("shares") or {}).get(scope) or {}).keys())
         return cls(
             id=f.get("id", ""),
             name=f.get("name") or "",
@@ -63,6 +76,8 @@ class SlackFile(BaseModel):
             mimetype=f.get("mimetype") or "",
             url=f.get("url_private_download") or f.get("url_private") or "",
             user=f.get("user"),
+            shared_in=list(dict.fromkeys(shared)),
+            complete=complete,
         )
 
 
@@ -82,10 +97,45 @@ def file_info(client: WebClient, file_id: str) -> SlackFile:
         code = e.response.get("error", "") if e.response is not None else ""
         if code in ("file_not_found", "file_deleted"):
             raise InputFileError(f"ファイル {file_id} が見つかりませんでした。",
-                                 hint="ファイルが削除されていないか、ボットが参加しているチャンネルで共有したかを確認してください") from e
+                                 hint="ファイルが削除されていないか、ボットが参加しているチャンネルで"
+                                      "共有したかを確認してください") from e
         raise InputFileError(f"ファイル {file_id} の情報を取得できませんでした（{code or 'Slack API エラー'}）。",
                              hint="ボットに files:read 権限があるか管理者に確認してください") from e
-    return SlackFile.from_payload(resp["file"])
+    return SlackFile.from_payload(resp["file"], complete=True)
+
+
+def is_member(client: WebClient, conversation: str, user: str) -> bool:
+    """Whether `user` is in `conversation` (conversations.members, page by page). A conversation whose members the
+    bot cannot list (a private channel it is not in) counts as not shared with the user."""
+    cursor = None
+    for _ in range(MAX_MEMBER_PAGES):
+        try:
+            resp = client.conversations_members(channel=conversation, limit=1000, cursor=cursor)
+        except SlackApiError as e:
+            log.info("conversations.members %s failed (%s)", conversation, e.response.get("error"))
+            return False
+        if user in (resp.get("members") or []):
+            return True
+        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False
+    return False
+
+
+def shared_with(client: WebClient, f: SlackFile, user: str) -> list[str]:
+    """The conversations `f` is shared in that `user` is a member of (all of them for its owner, who may see it in
+    any case). Raises AccessDeniedError when the user may not see the file. Logs ids only."""
+    if not f.complete:
+        f = file_info(client, f.id)
+    if user and f.user == user:
+        return list(f.shared_in)
+    visible = [c for c in f.shared_in[:MAX_SHARES_CHECKED] if user and is_member(client, c, user)]
+    if visible:
+        return visible
+    log.info("refused file %s to user %s: not the owner, not in any of its %d conversations", f.id, user,
+             len(f.shared_in))
+    raise AccessDeniedError(f"このファイル（{f.id}）はあなたが参加している会話で共有されていないため、確認できません。",
+                            hint="ファイルが共有されているチャンネルで実行するか、ファイルの共有者に依頼してください")
 
 
 def latest_file(client: WebClient, user: str, channel: str) -> SlackFile | None:
@@ -143,7 +193,8 @@ def sniff(path: Path, extension: str, name: str) -> None:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
         except zipfile.BadZipFile as e:
-            raise InputFileError(f"「{name}」は壊れているため開けません。", hint="元のアプリで保存し直してください") from e
+            raise InputFileError(f"「{name}」は壊れているため開けません。",
+                                 hint="元のアプリで保存し直してください") from e
         if "word/document.xml" in names:
             actual = "docx"
         elif "xl/workbook.xml" in names:
@@ -167,7 +218,8 @@ def sniff(path: Path, extension: str, name: str) -> None:
 def download(f: SlackFile, token: str, dest_dir: Path, max_mb: int, timeout: float = 60.0) -> Path:
     """Download url_private(_download) with the bot token into dest_dir; the size cap is enforced while reading."""
     if not f.url:
-        raise InputFileError(f"「{f.display_name}」のダウンロード先がわかりません。", hint="ファイルをもう一度共有してください")
+        raise InputFileError(f"「{f.display_name}」のダウンロード先がわかりません。",
+                             hint="ファイルをもう一度共有してください")
     limit = max_mb * 1024 * 1024
     target = dest_dir / f"upload.{f.extension or 'bin'}"
     req = urllib.request.Request(f.url, headers={"Authorization": f"Bearer {token}"})
@@ -176,7 +228,8 @@ def download(f: SlackFile, token: str, dest_dir: Path, max_mb: int, timeout: flo
             ctype = (resp.headers.get("Content-Type") or "").lower()
             if "text/html" in ctype and f.extension not in ("html", "htm"):
                 # Slack answers an unauthorised file request with its sign-in page
-                raise InputFileError("ファイルをダウンロードできませんでした（Slack にサインインページを返されました）。",
+                raise InputFileError("ファイルをダウンロードできませんでした"
+                                     "（Slack にサインインページを返されました）。",
                                      hint="ボットに files:read 権限があるか管理者に確認してください")
             total = 0
             while True:
@@ -190,9 +243,11 @@ def download(f: SlackFile, token: str, dest_dir: Path, max_mb: int, timeout: flo
                 out.write(chunk)
     except urllib.error.HTTPError as e:
         raise InputFileError(f"ファイルをダウンロードできませんでした（HTTP {e.code}）。",
-                             hint="ボットに files:read 権限があるか、ファイルが削除されていないか確認してください") from e
+                             hint="ボットに files:read 権限があるか、ファイルが削除されていないか"
+                                  "確認してください") from e
     except urllib.error.URLError as e:
-        raise InputFileError("ファイルのダウンロード中に通信エラーが起きました。", hint="しばらくしてからもう一度お試しください") from e
+        raise InputFileError("ファイルのダウンロード中に通信エラーが起きました。",
+                             hint="しばらくしてからもう一度お試しください") from e
     log.info("downloaded file %s (%d bytes, %s)", f.id, target.stat().st_size, f.extension)
     return target
 

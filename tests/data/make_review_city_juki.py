@@ -1,16 +1,17 @@
 # One-off generator for tests/data/review_city_juki.txt (the synthetic review sheet). Rows take the checkpoint
-# wording from the catalog; findings, sections, damage are written by hand below.
-import sys, yaml
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
-cat = yaml.safe_load(open(ROOT / "knowledge/catalog.yaml", encoding="utf-8"))
+# wording from the catalog; sections and damage are written by hand below, the findings in
+# review_city_juki_findings.py. Run: python tests/data/make_review_city_juki.py
+from pathlib import Path
+
+import yaml
+from review_city_juki_findings import CP74, CP75, TAIL, F, wrap
+
+ROOT = Path(__file__).resolve().parents[2]
+cat = yaml.safe_load((ROOT / "knowledge/catalog.yaml").read_text(encoding="utf-8"))
 W = {c["id"]: c["text"] for c in cat["checkpoints"]}
 V = {v["id"]: v["text"] for v in cat["viewpoints"]}
 C = {c["id"]: c["text"] for c in cat["considerations"]}
 OK = "問題は認められない"
-
-def wrap(s, every=9, sep=" "):
-    # PDF damage: a space every `every` characters (narrow cell)
-    return sep.join(s[i:i+every] for i in range(0, len(s), every))
 
 HEADER = "審査の観点（指針第10の1(2)）\t主な考慮事項\t主な考慮事項（細目）\t該当箇所\t\t審査結果\t所見"
 out = []
@@ -44,12 +45,10 @@ SECTIONS = {
  "68": ("P.34", "III 7. リスク3："), "69": ("P.34", "III 7. その他の リスク"),
  "70": ("P.35", "IV 1. ①"), "71": ("P.35", "ＩＶ 1. ②"), "72": ("P.35", "IV 2."), "73": ("P.38", "VI 2. ⑤"),
 }
-RESULT = {k: OK for k in SECTIONS}
+RESULT = dict.fromkeys(SECTIONS, OK)
 RESULT.update({"31": "該当 なし", "48": "該当なし", "53": "該当　なし", "61": "該当なし", "69": "該当なし",
                "66": "より具体的に記載する 必要がある", "70": "問題は 認め られない", "71": "問題は 認め られない",
                "72": "問題は 認め られない", "73": "問題は　認められない"})
-F = {}  # row -> finding cell, written by hand
-exec(open(__file__.replace("make_review_city_juki.py", "review_city_juki_findings.py"), encoding="utf-8").read())
 
 def cp_row(n, vcell="", ccell="", damage=False):
     pages, sec = SECTIONS[n]
@@ -89,7 +88,7 @@ for n in range(9, 24):
 vcell = f"<p>(10) {V['V10']}</p> <p>(11) {V['V11']}</p>"
 groups = [("③", range(24, 32)), ("④", range(32, 41)), ("⑤", range(41, 49)), ("⑥", range(49, 54)),
           ("⑦", range(54, 62)), ("⑧", range(62, 70))]
-for gi, (g, rng) in enumerate(groups):
+for g, rng in groups:
     out += ["", HEADER]
     first = True
     for n in rng:
@@ -104,9 +103,9 @@ for gi, (g, rng) in enumerate(groups):
         line(*cells)
         first = False
 out += ["", "評価実施機関に特有の問題に対するリスク対策", "", HEADER]
-line(vcell, f"<p>⑩その他、評価実施機関に特有な問題や懸念に対し、特定されたリスクを軽減するために講ずべき措置を具体的に記載しているか。記載された対策は、特定個人情報保護評価の目的に照らし妥当なものか。</p>",
+line(vcell, "<p>⑩その他、評価実施機関に特有な問題や懸念に対し、特定されたリスクを軽減するために講ずべき措置を具体的に記載しているか。記載された対策は、特定個人情報保護評価の目的に照らし妥当なものか。</p>",
      f"<p>74. {CP74}</p>", "<p>P.41</p>", "<p>III 7. リスク1</p>", "<p>問題は認められない</p>", F["74"])
 line("", "", f"<p>75. {CP75}</p>", "<p>P.42 ～ P.43</p>", "<p>III 7. その他のリスク</p>", "<p>問題は認められない</p>", F.get("75", ""))
 out += ["", TAIL]
-open(ROOT / "tests/data/review_city_juki.txt", "w", encoding="utf-8").write("\n".join(out) + "\n")
+(ROOT / "tests/data/review_city_juki.txt").write_text("\n".join(out) + "\n", encoding="utf-8")
 print(len(out), "lines")

@@ -1,3 +1,13 @@
+# The findings of the synthetic review sheet tests/data/review_city_juki.txt, written by hand; read by
+# make_review_city_juki.py (row -> finding cell in F, the body-specific checkpoints 74 and 75, the closing remarks).
+
+
+def wrap(s: str, every: int = 9, sep: str = " ") -> str:
+    # PDF damage: a space every `every` characters (narrow cell)
+    return sep.join(s[i:i+every] for i in range(0, len(s), every))
+
+
+F: dict[str, str] = {}  # row -> finding cell
 P = "特定個人情報保護評価の目的に照らし、妥当である。"
 F["V1"] = "対象人数が10万人以上30万人未満であり、取扱者数が500人以上であることから、全項目評価を実施することは、指針に適合している。"
 F["1"] = "住民基本台帳に関する事務は、みどり市が単独で実施するものであり、実施主体は適切である。"

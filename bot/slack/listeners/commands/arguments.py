@@ -32,8 +32,9 @@ def resolve_file(client: WebClient, conv: Conversation, arg: str, user: str, cha
         if is_latest(arg):
             f = latest_file(client, user, channel)
             if f is None:
-                conv.post_text(":mag: このチャンネルであなたが共有したファイルが見つかりませんでした。ファイルを共有してから "
-                               "`latest` を付けて実行するか、引数なしで実行してファイルを選んでください。")
+                conv.post_text(":mag: このチャンネルであなたが共有したファイルが見つかりませんでした。"
+                               "ファイルを共有してから `latest` を付けて実行するか、"
+                               "引数なしで実行してファイルを選んでください。")
             return f
         ids = file_ids_in_text(arg)
         if ids:

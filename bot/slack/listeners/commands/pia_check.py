@@ -22,7 +22,7 @@ def pia_check(body: dict, client: WebClient, context: BoltContext, logger: Logge
     if not arg:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=check_modal({"channel": channel, "user": user}))
-        except Exception as e:  # noqa: BLE001 - the trigger lasts 3 s; say what to do instead
+        except Exception as e:  # the trigger lasts 3 s; say what to do instead
             logger.info("views.open failed: %s", e)
             conv.post_text(":warning: ファイルを選ぶ画面を開けませんでした。もう一度 `/pia-check` を実行するか、"
                            "ファイルを共有してから `/pia-check latest` を実行してください。")

@@ -33,10 +33,14 @@ def pia_findings(body: dict, client: WebClient, context: BoltContext, logger: Lo
     if not query:
         conv.post_text(USAGE)
         return
-    try:
-        hits = services.worker.run(services.engine.findings, query, k=MAX_HITS, timeout=services.answer_timeout,
-                                   **filters)
-    except Exception as e:  # noqa: BLE001
-        conv.post(error_message(user_message(e, doing="所見の検索")))
-        return
-    conv.post(findings_messages(query, list(hits)[:MAX_HITS]))
+    note = services.engine.query_note(query)
+    if note:  # the engine searches with the first PIA_MAX_QUERY_CHARS characters only
+        conv.post_text(f":scissors: {note}")
+    with services.flows.track(conv):  # a graceful stop waits for the results to be posted
+        try:
+            hits = services.questions.run(services.engine.findings, query, k=MAX_HITS,
+                                          timeout=services.answer_timeout, **filters)
+        except Exception as e:
+            conv.post(error_message(user_message(e, doing="所見の検索")))
+            return
+        conv.post(findings_messages(query, list(hits)[:MAX_HITS]))

@@ -27,13 +27,15 @@ def pia_index(body: dict, client: WebClient, context: BoltContext, logger: Logge
     if not arg:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=index_modal({"channel": channel, "user": user}))
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             logger.info("views.open failed: %s", e)
-            conv.post_text(":warning: ファイルを選ぶ画面を開けませんでした。`/pia-index <ファイルのリンク>` を試してください。")
+            conv.post_text(":warning: ファイルを選ぶ画面を開けませんでした。"
+                           "`/pia-index <ファイルのリンク>` を試してください。")
         return
     slack_file = resolve_file(client, conv, arg, user, channel, logger)
     if slack_file is None:
         if conv.thread_ts is None:
-            conv.post_text("使い方: `/pia-index`（ファイルを選ぶ）、`/pia-index <ファイルのリンク>`、`/pia-index latest`")
+            conv.post_text("使い方: `/pia-index`（ファイルを選ぶ）、`/pia-index <ファイルのリンク>`、"
+                           "`/pia-index latest`")
         return
     index_file(services, conv, slack_file, user)

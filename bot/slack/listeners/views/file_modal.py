@@ -31,12 +31,10 @@ def _target(view: dict, body: dict, client: WebClient) -> tuple[Conversation, st
 
 
 def _file(client: WebClient, conv: Conversation, payload: dict) -> SlackFile | None:
-    f = SlackFile.from_payload(payload)
-    if f.url and f.size:
-        return f
+    """The submitted file as files.info describes it (owner and shares: the check of who may see it needs them)."""
     try:
-        return file_info(client, f.id)
-    except Exception as e:  # noqa: BLE001
+        return file_info(client, SlackFile.from_payload(payload).id)
+    except Exception as e:
         conv.post_text(":warning: " + user_message(e, doing="ファイルの確認"))
         return None
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from bot.errors import InputFileError
 from bot.models import LoadedDocument
+from bot.pdf_layout import Line, Rule, out_of_order, reading_order
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,8 @@ def load_document(path: Path | str, *, max_bytes: int | None = None) -> LoadedDo
     try:
         size = path.stat().st_size
     except OSError as e:
-        raise InputFileError(f"ファイル「{name}」の情報を取得できません（{e.strerror}）。権限を確かめてください。") from None
+        raise InputFileError(f"ファイル「{name}」の情報を取得できません（{e.strerror}）。"
+                             "権限を確かめてください。") from None
     if size == 0:
         raise InputFileError(f"ファイル「{name}」は空（0バイト）です。保存し直したファイルをもう一度指定してください。")
     limit = _default_max_bytes() if max_bytes is None else max_bytes
@@ -160,15 +162,14 @@ def _sniff(path: Path, head: bytes) -> Sniffed:
     """What the content really is, from magic bytes (and the member names of a zip)."""
     if b"%PDF-" in head[:1024]:
         return Sniffed("pdf")
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _sniff_zip(path)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return Sniffed("ole")
     if head.startswith(b"{\\rtf"):
         return Sniffed("rtf")
     if (
-        head.startswith(b"\x89PNG")
-        or head.startswith(b"\xff\xd8\xff")
+        head.startswith((b"\x89PNG", b"\xff\xd8\xff"))
         or head[:6] in (b"GIF87a", b"GIF89a")
         or head[:4] in (b"II*\x00", b"MM\x00*")
         or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
@@ -231,9 +232,11 @@ def _check_matches(name: str, ext: str, declared: str, sniffed: Sniffed) -> None
 
 def _mismatch(name: str, ext: str, declared: str, real: str) -> str:
     real_name = FORMAT_NAMES.get(real, real)
-    right_ext = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html", "txt": ".txt", "md": ".txt"}.get(real)
+    right_ext = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html", "txt": ".txt",
+                 "md": ".txt"}.get(real)
     if right_ext:
-        what_to_do = f"拡張子を{right_ext}に直すか、{FORMAT_NAMES[declared]}として保存し直してから、もう一度指定してください。"
+        what_to_do = (f"拡張子を{right_ext}に直すか、{FORMAT_NAMES[declared]}として保存し直してから、"
+                      "もう一度指定してください。")
     else:
         what_to_do = f"{SUPPORTED_LIST}のいずれかで保存し直してから、もう一度指定してください。"
     return f"ファイル「{name}」は拡張子が{ext}ですが、中身は{real_name}です。{what_to_do}"
@@ -299,7 +302,12 @@ def _load_pdf(path: Path, name: str) -> list[str]:
                 try:
                     textpage = page.get_textpage()
                     try:
-                        pages.append(_clean_pdf_text(textpage.get_text_range()))
+                        rules = _pdf_rules(page)
+                        if out_of_order(_pdf_boxes(textpage), page.get_height(), rules):
+                            text = "\n".join(ln.text for ln in reading_order(_pdf_lines(textpage), rules))
+                        else:
+                            text = textpage.get_text_range()
+                        pages.append(_clean_pdf_text(text))
                     finally:
                         textpage.close()
                 except pdfium.PdfiumError as e:  # one damaged page should not lose the rest
@@ -310,13 +318,86 @@ def _load_pdf(path: Path, name: str) -> list[str]:
         finally:
             document.close()
     if not pages:
-        raise InputFileError(f"PDF「{name}」にはページがありません。元の文書からPDFを出力し直してから指定してください。")
+        raise InputFileError(f"PDF「{name}」にはページがありません。"
+                             "元の文書からPDFを出力し直してから指定してください。")
     if all(len(re.sub(r"\s", "", p)) < MIN_PAGE_CHARS for p in pages):
         raise InputFileError(
             f"PDF「{name}」には文字情報（テキスト層）がありません。スキャンした画像だけのPDFのようです。"
             "ワープロ・表計算ソフトから直接出力したPDFか元のWord/Excelファイルを指定するか、OCRで文字認識したPDFにしてください。"
         )
     return pages
+
+
+def _pdf_boxes(textpage) -> list[Line]:
+    """The page's text runs in stored order, as boxes without their text (cheap: PDFium computes them), runs on one
+    baseline joined: enough to tell whether the page is stored in reading order."""
+    boxes: list[Line] = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        if boxes:
+            prev = boxes[-1]
+            if left >= prev.left and bottom < prev.top and top > prev.bottom and left - prev.right < 2 * (top - bottom):
+                boxes[-1] = Line("", prev.left, min(prev.bottom, bottom), max(prev.right, right), max(prev.top, top))
+                continue
+        boxes.append(Line("", left, bottom, right, top))
+    return boxes
+
+
+def _pdf_lines(textpage) -> list[Line]:
+    """The page's text in stored order as lines with their boxes: the lines PDFium breaks the text into, each cut
+    where a wide gap separates its characters (a label and its value's cell on one baseline)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    handle = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    lines: list[Line] = []
+    chars: list[str] = []
+    box: list[float] | None = None
+
+    def close() -> None:
+        nonlocal box
+        if box is not None and "".join(chars).strip():
+            lines.append(Line("".join(chars).strip(), *box))
+        chars.clear()
+        box = None
+
+    for i in range(raw.FPDFText_CountChars(handle)):
+        code = raw.FPDFText_GetUnicode(handle, i)
+        ch = chr(code) if code else ""
+        if ch in ("\r", "\n"):
+            close()
+            continue
+        if ch.strip() and raw.FPDFText_GetCharBox(handle, i, left, right, bottom, top):
+            if box is not None and left.value - box[2] > 3 * max(top.value - bottom.value, 4.0):
+                close()  # another cell on the same baseline
+            chars.append(ch)
+            if box is None:
+                box = [left.value, bottom.value, right.value, top.value]
+            else:
+                box = [min(box[0], left.value), min(box[1], bottom.value), max(box[2], right.value),
+                       max(box[3], top.value)]
+        else:
+            chars.append(ch)
+    close()
+    return lines
+
+
+def _pdf_rules(page) -> list[Rule]:
+    """The page's horizontal edges: thin paths (cell borders) and the top and bottom of wider boxes (shading)."""
+    import pypdfium2.raw as raw
+
+    rules: list[Rule] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if right - left < 10:
+            continue
+        if top - bottom < 2:
+            rules.append(Rule((top + bottom) / 2, left, right))
+        else:
+            rules += [Rule(top, left, right), Rule(bottom, left, right)]
+    return rules
 
 
 def _clean_pdf_text(text: str) -> str:
@@ -337,7 +418,8 @@ def _w(tag: str) -> str:
 W_P, W_TBL, W_TR, W_TC, W_SDT, W_SDTCONTENT = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("sdt"), _w("sdtContent")
 W_T, W_TAB, W_BR, W_CR, W_LRPB = _w("t"), _w("tab"), _w("br"), _w("cr"), _w("lastRenderedPageBreak")
 W_PPR, W_SECTPR, W_TYPE, W_TCPR, W_VMERGE = _w("pPr"), _w("sectPr"), _w("type"), _w("tcPr"), _w("vMerge")
-W_PAGEBREAKBEFORE, W_TXBX, W_NBH, W_CUSTOMXML = _w("pageBreakBefore"), _w("txbxContent"), _w("noBreakHyphen"), _w("customXml")
+W_PAGEBREAKBEFORE, W_TXBX = _w("pageBreakBefore"), _w("txbxContent")
+W_NBH, W_CUSTOMXML = _w("noBreakHyphen"), _w("customXml")
 W_VAL = _w("val")
 MC_FALLBACK = f"{{{_MC}}}Fallback"
 BREAK = object()  # page-break marker in the token stream
@@ -407,7 +489,7 @@ def _paragraph_tokens(p) -> tuple[list, list[str]]:
             tag = child.tag
             if not isinstance(tag, str):
                 continue  # comments, processing instructions
-            if tag == MC_FALLBACK or tag == W_PPR:
+            if tag in (MC_FALLBACK, W_PPR):
                 continue
             if tag == W_TXBX:
                 for para in child.iter(W_P):
@@ -567,7 +649,8 @@ def _load_xlsx(path: Path, name: str) -> list[str]:
     finally:
         wb.close()
     if not pages:
-        raise InputFileError(f"Excelブック「{name}」には表示されているシートがありません。シートを再表示して保存し直してください。")
+        raise InputFileError(f"Excelブック「{name}」には表示されているシートがありません。"
+                             "シートを再表示して保存し直してください。")
     return pages
 
 
@@ -628,7 +711,8 @@ def _load_text(path: Path, name: str) -> list[str]:
     while len(pages) > 1 and not pages[-1].strip():
         pages.pop()
     if not any(p.strip() for p in pages):
-        raise InputFileError(f"ファイル「{name}」には文字がありません（空白だけです）。内容を保存したファイルを指定してください。")
+        raise InputFileError(f"ファイル「{name}」には文字がありません（空白だけです）。"
+                             "内容を保存したファイルを指定してください。")
     return pages
 
 
@@ -689,5 +773,6 @@ def _load_html(path: Path, name: str) -> list[str]:
     lines = [re.sub(r" {2,}", " ", line).strip(" ") for line in text.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     if not text.strip():
-        raise InputFileError(f"HTMLファイル「{name}」には本文の文字がありません。内容のあるページを保存して指定してください。")
+        raise InputFileError(f"HTMLファイル「{name}」には本文の文字がありません。"
+                             "内容のあるページを保存して指定してください。")
     return [text]
