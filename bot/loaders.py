@@ -641,7 +641,7 @@ def _load_xlsx(path: Path, name: str) -> list[str]:
                 continue
             lines = []
             for row in ws.iter_rows(values_only=True):
-                cells = [_xlsx_value(v) for v in row]
+                cells = [xlsx_cell_text(v) for v in row]
                 cells = [c for c in cells if c]
                 if cells:
                     lines.append("\t".join(cells))
@@ -654,7 +654,8 @@ def _load_xlsx(path: Path, name: str) -> list[str]:
     return pages
 
 
-def _xlsx_value(v) -> str:
+def xlsx_cell_text(v) -> str:
+    """One Excel cell as text: whole floats without ".0", dates without a midnight time, no tabs or line breaks."""
     if v is None:
         return ""
     if isinstance(v, bool):

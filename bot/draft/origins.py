@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.draft.lines import Segment, light_normalize
+from bot.loaders import xlsx_cell_text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -128,19 +129,6 @@ def _owning_table(tr):
 # --------------------------------------------------------------------------- Excel
 
 
-def _cell_value(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if hasattr(v, "isoformat"):
-        iso = v.isoformat()
-        return iso[:10] if iso.endswith("T00:00:00") else iso
-    return re.sub(r"[\t\r\n]+", " ", str(v)).strip()
-
-
 def xlsx_units(workbook) -> list[Unit]:
     """Units of an openpyxl workbook (loaded with data_only=True): every non-empty cell of the visible sheets."""
     units: list[Unit] = []
@@ -149,7 +137,7 @@ def xlsx_units(workbook) -> list[Unit]:
             continue
         for row in ws.iter_rows():
             for c in row:
-                text = _cell_value(c.value)
+                text = xlsx_cell_text(c.value)
                 if text:
                     units.append(Unit(text, (ws.title, c.row, c.column), "cell"))
     return units
