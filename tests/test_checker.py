@@ -784,3 +784,32 @@ def test_a_value_opening_with_a_blocks_name_is_no_new_block(tmp_path):
     got = {tuple(f.path): f.value for f in fields if f.field_id in ("ii_4_5", "ii_4_6")}
     assert got[("Ⅱ", "4.", "委託事項2", "⑤")] == "委託事項1の⑤と同じ。"
     assert ("Ⅱ", "4.", "委託事項2", "⑥") in got
+
+
+def test_check_boxes_written_as_the_options_names_or_as_a_sentence(tmp_path, engine):
+    """A check-box field whose boxes the drafter replaced by the chosen options' names is ticked; one answered in a
+    sentence naming no option is in the file, so it is to confirm (要確認), never 記載なし; an empty one still is."""
+    from _draft_builder import render_value
+    from bot.draft.values import named_options
+
+    form = load_form()
+    provide, entrust = form.get("ii_5_p6"), form.get("ii_4_4")
+    text = build_text()
+    boxes_p, boxes_e = render_value(provide, ["情報提供ネットワークシステム"]), render_value(entrust, ["専用線"])
+    assert boxes_p in text and boxes_e in text
+    sentence = "委託先の作業者が庁内の端末から直接操作する。媒体の受渡しは行わない。"
+    p = tmp_path / "names.txt"
+    p.write_text(text.replace(boxes_p, "情報提供ネットワークシステム").replace(boxes_e, sentence), encoding="utf-8")
+    results = {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
+    assert results["19"].status == "ok"
+    assert results["16"].status == "review"
+    assert any("文章で書かれています" in r.message and "媒体の受渡し" in r.message for r in results["16"].reasons)
+    p.write_text(text.replace(boxes_p, ""), encoding="utf-8")
+    results = {r.id: r for r in check_draft(engine, p, precedents="none").checkpoints}
+    assert results["19"].status == "incomplete"
+
+    options = entrust.options
+    assert named_options("紙、電子メール", options) == ["電子メール", "紙"]
+    media = "電子記録媒体（フラッシュメモリを除く。）"
+    assert named_options(media, options) == [media]
+    assert named_options("その他の方法で渡す", options) == []

@@ -20,6 +20,7 @@ CODES: dict[str, ReasonCode] = {
     "pointer_unresolved": "rule",
     "empty_choice": "empty",
     "no_checks": "empty",
+    "checks_as_text": "empty",
     "threshold_missing": "empty",
     "placeholder": "placeholder",
     "generic": "vague",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.checker.draft_view import DraftView, Scope, excerpt, option_key
 from bot.checker.messages import reason
 from bot.checker.references import follow, mentioned
-from bot.checker.text_rules import is_risk_remaining, judge_text
+from bot.checker.text_rules import is_risk_remaining, judge_text, placeholder_token
 from bot.draft.reader import Relocation
 from bot.form import Form
 from bot.models import DraftField, Evidence, FormFieldSpec, Reason, Status
@@ -153,6 +153,11 @@ class CheckpointRules:
             return self._judge_choice(spec, f, w, out, verdict_only)
         if spec.kind == "checkbox":
             if not f.checks and not spec.optional:
+                if f.value and placeholder_token(f.value) is None:
+                    # written as a sentence instead of ticks: the answer is in the file, a person confirms the option
+                    out.add("review", reason("checks_as_text", where=w, label=spec.label, value=excerpt(f.value, 40),
+                                             options="・".join(spec.options)), evidence(f))
+                    return "review"
                 out.add("incomplete", reason("no_checks", where=w, label=spec.label), evidence(f))
                 return "incomplete"
             out.evidence.append(evidence(f))

@@ -80,6 +80,18 @@ def parse_choice(text: str, options: list[str]) -> tuple[str | None, str]:
     return None, cleaned
 
 
+def named_options(text: str, options: list[str]) -> list[str]:
+    """The options a check-box answer written without boxes names: 「情報提供ネットワークシステム」 or
+    「紙、電子メール」 ticks those. 「その他」 is a word of any sentence and never counts alone; an option named only
+    inside a longer one (フラッシュメモリ inside 電子記録媒体（フラッシュメモリを除く。）) is not named."""
+    k = key(light_normalize(text))
+    if not k:
+        return []
+    found = [(o, ok) for o, ok in _option_keys(tuple(options)) if ok and ok != key("その他") and ok in k]
+    return [o for o, ok in found
+            if not any(ok != other and ok in other and k.count(ok) <= k.count(other) for _, other in found)]
+
+
 def parse_checks(text: str, options: list[str]) -> tuple[list[str], list[str], str]:
     """(ticked option names, unticked names, text outside the boxes)."""
     ticked: list[str] = []
@@ -111,6 +123,8 @@ def read_value(spec, raw: str) -> tuple[str, str | None, list[str]]:
     elif spec.kind == "checkbox" or (spec.options and spec.kind in ("item", "group")):
         ticked, unticked, outside = parse_checks(strip_option_list(raw, spec.options), spec.options)
         checks = ticked
+        if spec.kind == "checkbox" and not ticked and not unticked:
+            checks = named_options(outside, spec.options)  # boxes replaced by the chosen options' names
         value = "、".join(ticked) if spec.kind == "checkbox" and (ticked or unticked) else clean_text([outside])
     else:
         value = clean_text([strip_option_list(raw, [])])
