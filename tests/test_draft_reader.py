@@ -434,3 +434,23 @@ def test_a_groups_label_wrapped_into_its_fields_label_and_a_dash_that_starts_not
                      "副本は夜間バッチで登録し、翌朝に庶務係がエラーリストを確認する。"], "pdf")
     assert [(c.spec_id, c.consumed) for c in reader._candidates(segs, 1)] == [("iii_6_r7_m", 3)]
     assert reader._candidates(segs, 0) == []  # 「－」 joined with the next lines would read as the risk's heading
+
+
+def test_a_heading_printed_again_with_continued_does_not_open_the_block_again(tmp_path):
+    """A table cell split by a page break is printed again on the next page with 「（続き）」: the block already open
+    continues, so the field read before the break stays where it is (a PDF of a Word or Excel table)."""
+    text = build_text()
+    head, risk = "3. 特定個人情報の使用", "リスク1： 目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスク"
+    atena, other = "宛名システム等における措置の内容\t", "事務で使用するその他のシステムにおける措置の内容\t"
+    assert f"{head}\n{risk}\n{atena}" in text and other in text
+    # the first page cuts the risk's label short; the next page repeats both cells marked as continued
+    text = text.replace(f"{head}\n{risk}\n", f"{head} リスク1： 目的を超えた紐\n", 1)
+    text = text.replace(other, f"\f{head}\n（続き）\nリスク1： 目的を超えた紐\n付け、事務に必要のない情\n"
+                               f"報との紐付けが行われるリ\nスク（続き）\n{other}", 1)
+    _, fields = read_draft(write(tmp_path, "continued.txt", text))
+    found = by_id(fields)
+    atena_fields = found["iii_3_r1_a"]
+    assert [f.path for f in atena_fields] == [["Ⅲ", "3.", "リスク1"]]
+    assert atena_fields[0].value.startswith("団体内統合宛名システムでは")
+    assert found["iii_3_r1_b"][0].value.startswith("住民記録システムは")
+    assert "宛名システム" not in found["iii_2_other"][0].value

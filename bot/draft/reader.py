@@ -51,6 +51,18 @@ _VALUE_NOISE_RE = re.compile(r"^\s*(?:※|\(※\)|【?\s*行政機関等のみ\s
 _COLUMN_HEADINGS = frozenset({"項目", "記載内容", "記載事項", "内容", "記入欄", "記載欄", "回答", "値", "欄"})
 
 
+_CONTINUED_RE = re.compile(r"[(（]\s*(?:続き|つづき|続)\s*[)）]\s*$")
+
+
+def _continued(segments: list[Segment], i: int, consumed: int) -> bool:
+    """A label marked as continued (「3. 特定個人情報の使用」 then 「（続き）」, or a wrapped label ending in it): a
+    table cell split over a page break and printed again, not a new heading."""
+    last = i + max(consumed, 1) - 1
+    if last < len(segments) and _CONTINUED_RE.search(segments[last].text):
+        return True
+    return last + 1 < len(segments) and bool(_CONTINUED_RE.fullmatch(segments[last + 1].text.strip()))
+
+
 def _heading_row(segments: list[Segment], i: int) -> bool:
     """Is segment i a cell of a row of two or more cells that are all column headings?"""
     seg = segments[i]
@@ -188,6 +200,8 @@ class FormReader:
         opening a file made costly, so only a file whose Ⅱ or Ⅲ really follows in full is kept."""
         self.wrapped = wrapped
         cands = [self._candidates(segments, i) for i in range(len(segments))]
+        # a heading repeated at the top of the next page with 「（続き）」 continues the block already open
+        cands = [[c for c in cs if not _continued(segments, i, c.consumed)] for i, cs in enumerate(cands)]
         self._build(segments, self._align(cands))
         self.expected_files = listed_files(next((f.value for f in self.fields if f.field_id == "i_3"), ""))
         if self.expected_files and max(self.file_no.values(), default=1) > self.expected_files:
