@@ -475,3 +475,25 @@ def test_each_kind_the_held_out_drafts_exposed_is_told_apart(cid, field, concret
 def test_each_kind_the_independent_set_exposed_is_told_apart(cid, field, concrete, boilerplate):
     assert judged(cid, field, concrete) not in FLAGGED
     assert judged(cid, field, boilerplate) in FLAGGED
+
+
+@pytest.mark.parametrize("cid,item,concrete,boilerplate", [
+    # a place dedicated to one unit restricts who reads it
+    ("21", "access", "ファイルサーバの給付管理課審査係専用フォルダに保管する。", "庁舎内の適切な場所に保管する。"),
+    # a short period's reason: no longer needed once a step is done
+    ("22", "purpose", "審査完了後、システムへ登録した時点で不要となるため、審査完了の都度削除する。",
+     "法令に基づき適切な期間保管する。"),
+    # a file that does not connect to other files or systems is separated; a restated subject is not
+    ("33", "separation", "表計算ファイルは他のファイルと連結を行わない設定とし、月1回係長が設定を確認する。",
+     "他のシステムとの連携は必要最小限とし、目的外の紐付けは行わない。"),
+    # two factors named together (a card and a PIN) are an authentication rule of their own
+    ("34", "rules", "職員身分証（ICカード）とPINによる認証を経た者に限る。", "ユーザ認証を適切に管理している。"),
+    # an investigation or a visit is a task that can be entrusted
+    ("16", "task", "訪問調査に必要な申請者の氏名・住所に限って提供し、個人番号は提供しない。",
+     "効率的な事務処理のため委託する。"),
+])
+def test_recognisers_the_fourth_round_drafts_showed_missing(cid, item, concrete, boilerplate):
+    rubric = rubric_for(cid)
+    assert rubric is not None
+    assert item in coverage(rubric, concrete).named
+    assert item not in coverage(rubric, boilerplate).named
