@@ -40,6 +40,7 @@ from bot.procedure_cases import (
     PeriodCase,
     band_case,
     basis_verdict,
+    consultation_length_case,
     consultation_period_case,
     day_ja,
     elapsed_case,
@@ -189,23 +190,30 @@ def _guideline_place(engine, out: _Lines, query: str, nodes: list[FormFieldSpec]
 # --------------------------------------------------------------------------- routing
 
 
+# a system's schedule: what the assessment must come before (rules.md "Timing")
+_SCHEDULE = re.compile(r"プログラミング|開発|稼働|改修|構築|運用開始|リリース|本番|programming|development|go-live",
+                       re.IGNORECASE)
+
+
 def route_topic(engine, text: str, original: str) -> Answer | None:
     """A procedure or form item answer for the question, or None (retrieval decides). Rules the question's own
     dates, numbers or quoted words decide (bot/procedure_cases.py) come before the rules matched by their words."""
     refs = resolve_items(text)
     named = refs[0] if refs and refs[0].explicit else None
-    change = change_case(text)
-    if change is not None:
-        return change_answer(engine, change, text)
     matches = rule_matches(text)
     match = matches[0] if matches else None
     ids = {m.rule.id for m in matches}
-    # two number bands compared (Ⅰ 1. ③ and Ⅱ 2. ②): compatible as ranges or not
-    if "count_bands" in ids:
-        bands = band_case(original) or band_case(text)
-        if bands is not None:
-            return rule_answer(engine, load_procedures().rule("count_bands"), text, original,
-                               opening=_band_lines(bands))
+    # when the assessment must be done, asked with the system's schedule (プログラミング, 稼働): a schedule that
+    # starts is no change to the published assessment, and a correction has no timing to ask about
+    timing = any(m.rule.id == "timing" and m.groups >= 3 for m in matches) and bool(_SCHEDULE.search(text))
+    change = change_case(text)
+    if change is not None and not (timing and not change.important):
+        return change_answer(engine, change, text, timing=timing)
+    # two number bands compared (Ⅰ 1. ③ and Ⅱ 2. ②, or a 委託事項's / 提供先's and its file's): as ranges
+    bands = band_case(original) or band_case(text)
+    if bands is not None and ("count_bands" in ids or bands.part):
+        return rule_answer(engine, load_procedures().rule("count_bands"), text, original,
+                           opening=_band_lines(bands), form_items=_band_items(bands))
     # the numbers of a question about the threshold or about a serious incident's effect on it decide the answer
     about_threshold = bool(ids & set(THRESHOLD_RULES))
     if about_threshold or asks_threshold(original) or asks_threshold(text):
@@ -226,9 +234,14 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
         if period is not None:
             return rule_answer(engine, load_procedures().rule("consultation_period"), text, original,
                                opening=_period_lines(period))
+        length = consultation_length_case(original) or consultation_length_case(text)
+        if length is not None:
+            key = "length_short" if length.short else "length_enough"
+            return rule_answer(engine, load_procedures().rule("consultation_period"), text, original,
+                               opening=[_t()["procedure"][key].format(said=length.said, days=length.days)])
     # the time since the last assessment, against the five years
     elapsed = elapsed_case(original) or elapsed_case(text)
-    if elapsed is not None and not ids & CONSULTATION_RULES:
+    if elapsed is not None and not ids & CONSULTATION_RULES and not timing:  # a schedule's dates are plans
         # 「公表してから2年、見直しは？」 is answered with the yearly review, after the five years
         rule_id = "yearly_review" if "yearly_review" in ids else "reassessment"
         return rule_answer(engine, load_procedures().rule(rule_id), text, original, opening=_elapsed_lines(elapsed))
@@ -245,12 +258,15 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     # names the field whose answer it is (「Ⅰ 2. ③で宛名システム等に印を付けたら、連動して書く欄は？」)
     if match is not None and match.rule.kind in ("consistency", "review"):
         return rule_answer(engine, match.rule, text, original)
-    body_rule = match is not None and match.rule.id == "review_body" and body_type(original or text) is not None
+    # (an item only one kind of body writes, named: the item's answer says whether this body writes it)
+    body_rule = (match is not None and match.rule.id == "review_body" and body_type(original or text) is not None
+                 and not (named is not None and any(n.body for n in named.nodes) and not _related(match.rule, named)))
     # the question names a form item: the item's answer, which carries the procedure rules about it; a rule about
     # something else the question also asks wins only when the item has no checkpoint to answer with; who reviews a
     # given body's assessment is answered for that body (「独立行政法人の場合、第三者点検は？」)
     if named is not None and not body_rule and (
-            match is None or _related(match.rule, named) or item_checkpoints(named.nodes)):
+            match is None or _related(match.rule, named) or item_checkpoints(named.nodes)
+            or (match.rule.id == "review_body" and any(n.body for n in named.nodes) and not body_rule)):
         return form_item_answer(engine, named, text, original=original)
     if match is not None:
         return rule_answer(engine, match.rule, text, original)
@@ -336,8 +352,16 @@ def _related(rule: ProcedureRule, ref: ItemRef) -> bool:
 # --------------------------------------------------------------------------- procedure answers
 
 
+def _band_items(case: BandCase) -> list[str] | None:
+    """The items a comparison of bands is about: a 委託事項's or 提供先's number and its file's (Ⅱ 2. ②)."""
+    if not case.part:
+        return None
+    part = "Ⅱ 5. ④提供する情報の対象となる本人の数" if case.part == "provision" else "Ⅱ 4. ②対象となる本人の数"
+    return [part, "Ⅱ 2. ②対象となる本人の数"]
+
+
 def rule_answer(engine, rule: ProcedureRule, text: str, original: str = "",
-                opening: list[str] | None = None) -> Answer:
+                opening: list[str] | None = None, form_items: list[str] | None = None) -> Answer:
     """The rule in one sentence, where it goes, its details, who reviews it. `opening`: what the rule makes of the
     question's own dates, numbers or quotes (bot/procedure_cases.py), stated first and cited to the rule."""
     p = load_procedures()
@@ -363,8 +387,9 @@ def rule_answer(engine, rule: ProcedureRule, text: str, original: str = "",
         out.add(d, cite)
     _reviewed_by(engine, out, rule.checkpoints)
     _guideline_place(engine, out, text, rule_nodes(rule), rule.checkpoints)
+    items = list(dict.fromkeys([*(form_items or []), *rule.form_items]))
     return Answer(answer=out.text(), checkpoints=_refs(engine, rule.checkpoints), citations=out.citations,
-                  topic=AnswerTopic(kind="procedure", id=rule.id), form_items=list(rule.form_items))
+                  topic=AnswerTopic(kind="procedure", id=rule.id), form_items=items)
 
 
 def _rule_and_named_nodes(rule: ProcedureRule, text: str) -> list[FormFieldSpec]:
@@ -496,7 +521,7 @@ _COUNT_FIELDS = {"ii_3_7_users", "ii_2_2", "i_1_3", "ii_4_3"}
 _CHANGE_RULES = {"important_change", "correction", "asterisk", "threshold"}
 
 
-def change_answer(engine, change: ChangeCase, text: str) -> Answer:
+def change_answer(engine, change: ChangeCase, text: str, timing: bool = False) -> Answer:
     p = load_procedures()
     rule = p.rule("important_change" if change.important else "correction")
     t = _t()["procedure"]
@@ -508,6 +533,8 @@ def change_answer(engine, change: ChangeCase, text: str) -> Answer:
         n = out.cite(cite)
         out.lines.append(t["where"].format(items="「Ⅵ (別添3) 変更箇所」", n=n))
     out.add(rule.rule, cite)
+    if timing:  # asked when: the re-assessment of a changed system is done before programming starts
+        out.add(p.rule("timing").rule, procedure_citation(p.rule("timing")))
     for d in rule.details[:MAX_DETAILS]:
         out.add(d, cite)
     if change.field_id in _COUNT_FIELDS:

@@ -135,6 +135,38 @@ def consultation_period_case(text: str, today: dt.date | None = None) -> PeriodC
     return PeriodCase(start=start, end=end, stated=stated_days(text), dated=found[pair[0]].dated)
 
 
+# a length the question gives instead of dates: 3週間, 20日間, 25日しか, 二週間 (rules.md: 30 days or more). A month is
+# not read: 28 to 31 days, the dates decide
+_LENGTH = re.compile(r"(?P<n>\d+|[〇一二三四五六七八九十]+)\s*"
+                     r"(?:(?P<w>週間)|日間|日(?=\s*(?:しか|だけ|程度|くらい|ぐらい|ほど|弱)))")
+
+
+@dataclass
+class LengthCase:
+    said: str  # as the question writes it: 3週間
+    days: int
+
+    @property
+    def short(self) -> bool:
+        return self.days < CONSULTATION_DAYS
+
+
+def consultation_length_case(text: str) -> LengthCase | None:
+    """A consultation period the question gives as a length (「3週間くらいしか取れない」): its days against the 30
+    days of rules.md; None when it gives none (dates are counted by consultation_period_case)."""
+    from bot.procedures import _kanji_number
+
+    m = _LENGTH.search(normalize(text))
+    if m is None:
+        return None
+    raw = m.group("n")
+    n = int(raw) if raw.isdigit() else (_kanji_number(raw) or 0)
+    days = n * 7 if m.group("w") else n
+    if days <= 0:
+        return None
+    return LengthCase(said=re.sub(r"\s+", "", m.group(0)), days=days)
+
+
 # --------------------------------------------------------------------------- consultation before inspection
 
 
@@ -206,6 +238,7 @@ class BandCase:
     high: float
     compatible: bool
     part_exceeds: bool = False  # the second is a 委託事項's / 提供先's band above its file's (or the reverse)
+    part: str = ""  # "entrustment" or "provision" when one band is a 委託事項's or a 提供先's
 
 
 def band_case(text: str) -> BandCase | None:
@@ -227,6 +260,9 @@ def band_case(text: str) -> BandCase | None:
     if part1 != part2:
         part, whole = (b1, b2) if part1 else (b2, b1)
         case.part_exceeds = exceeds(part, whole)
+        pos = p1 if part1 else p2
+        named = _PART.findall(q[max(0, pos - 25) : pos])
+        case.part = "provision" if named and named[-1] in ("提供先", "移転先", "提供する情報") else "entrustment"
     return case
 
 

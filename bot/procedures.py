@@ -576,8 +576,84 @@ def is_change_question(question: str) -> bool:
     return _has(bare, p.change_words) and _has(flat, p.change_consequences)
 
 
+# the threshold's result made heavier (by a serious incident, rules.md): the assessment is done again, whatever item
+# the question also names (「重大事故でしきい値判断の結果が重い評価に変わった。修正で済む？」)
+_HEAVIER = re.compile(r"(?:しきい値|閾値)[^。？?]{0,24}(?:重い|重く|重たい|重た|厳しい|厳しく|上の評価)|"
+                      r"(?:より|もっと)(?:重い|重たい)評価")
+HEAVIER_WHY = "しきい値判断の結果がより重い評価に変わる場合は、修正では済まず、評価を再実施します"
+
+# the answer a choice has now, quoted (今「再委託しない」になっている, 「委託しない」で公表している)
+_NOW_BEFORE = re.compile(r"(?:今|いま|現在|現状|これまで|従来|もともと|元々|公表済みの評価書では|評価書では)"
+                         r"[^。？?「」]{0,8}$")
+_NOW_AFTER = re.compile(r"^(?:に(?:なって|して|なってい)|として|と(?:して|記載|書い)|で公表|を選|のまま|"
+                        r"にチェック|に印)")
+
+
+def _quoted_spans(q: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)[1:-1]) for m in _QUOTED_SPAN.finditer(q)]
+
+
+def _common_prefix(words: list[str]) -> str:
+    """The characters all the options begin with: 再委託 of 再委託する / 再委託しない."""
+    first = min(words, key=len)
+    n = 0
+    while n < len(first) and all(w[n] == first[n] for w in words):
+        n += 1
+    return first[:n]
+
+
+# an option's stem said as a deed or a plan: 再委託したい, 委託する, 再委託の申し出, 委託を検討 (not 再委託の欄,
+# not 再委託しない)
+_DEED = (r"(?:し(?!な[いかく])|する|させ|を始め|を開始|あり|"
+         r"(?:の|を|が)(?:申し出|申出|予定|検討|希望|要望|依頼|相談|計画|話))")
+
+
+def option_switch(question: str) -> FormFieldSpec | None:
+    """A change from one choice to another on a form item (rules.md: a change is read by what it does): the question
+    quotes the item's answer now (今「再委託しない」になっています) and speaks of another of its options outside the
+    quotes (再委託したい, 「再委託する」に変える). The item, or None."""
+    q = normalize(question)
+    spans = _quoted_spans(q)
+    if not spans:
+        return None
+    outside = _QUOTED_SPAN.sub("\u3000", q)
+    form = load_form()
+    for start, end, quote in spans:
+        now = bool(_NOW_BEFORE.search(q[max(0, start - 20) : start])) or bool(_NOW_AFTER.match(q[end : end + 8]))
+        if not now:
+            continue
+        cq = _flat(quote)
+        for node in form:
+            opts = [_flat(o) for o in node.options]
+            if cq not in opts or len(opts) < 2:
+                continue
+            others = [o for o in opts if o != cq]
+            if any(_flat(x) in others for _, _, x in spans):
+                return node
+            # another option said as a deed outside the quotes: 再委託したい, 委託する, 発生した (not 再委託の欄,
+            # not 再委託しない)
+            for other in others:
+                base = _common_prefix([cq, other]).rstrip("し")
+                if len(base) >= 2 and re.search(re.escape(base) + _DEED,
+                                                _flat(outside)):
+                    return node
+    return None
+
+
 def change_case(question: str) -> ChangeCase | None:
-    """A change to a published assessment, when the question asks about one and names what changes."""
+    """A change to a published assessment, when the question asks about one and names what changes: a ※ item
+    changed, a choice switched from one option to another, or the threshold's result made heavier."""
+    p = load_procedures()
+    flat = _flat(question)
+    asks = _has(flat, p.change_consequences)
+    became = _has(flat, p.change_words) or "なっ" in flat or "なり" in flat
+    if asks and became and _HEAVIER.search(normalize(question)):
+        result = load_form().get("vi_1_2")
+        return ChangeCase(item=item_label(result), field_id=result.id, important=True, why=HEAVIER_WHY)
+    switched = option_switch(question) if asks else None
+    if switched is not None:
+        important, why = is_important_change(switched)
+        return ChangeCase(item=item_label(switched), field_id=switched.id, important=important, why=why)
     if not is_change_question(question):
         return None
     node = _change_item(question)

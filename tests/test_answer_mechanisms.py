@@ -1,0 +1,171 @@
+"""Mechanisms behind the misses of the held-out rounds 4 and 5, asked with questions of their own (not the eval
+sets' wording): paraphrases of the public consultation, a period given as a length, a change read from what it does
+(「直営から委託へ」, a choice switched from the option it has now, the threshold made heavier), timing with a system's
+schedule, the body that reviews, the review sheet's wording of its results, a part's band against its file's."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.procedure_cases import band_case, consultation_length_case
+from bot.procedures import change_case, option_switch, rule_matches
+from bot.text import compact
+
+
+def _has(a, *phrases: str) -> bool:
+    text = compact(a.answer)
+    return all(compact(p) in text for p in phrases)
+
+
+def _topic(a) -> tuple[str, str | None]:
+    assert a.topic is not None
+    return a.topic.kind, a.topic.id
+
+
+# --------------------------------------------------------------------------- the public consultation, paraphrased
+
+
+@pytest.mark.parametrize("question", [
+    "市民の意見を募る期間は何日あればいいですか",
+    "住民からの意見の募集期間を2週間にしたいのですが",
+    "県民意見の公募はどのくらいの期間が要りますか",
+])
+def test_the_consultation_is_recognised_in_its_paraphrases(question):
+    assert rule_matches(question)[0].rule.id == "consultation_period"
+
+
+@pytest.mark.parametrize("text, days, short", [
+    ("意見募集は2週間しか取れません", 14, True),
+    ("パブコメを25日程度で", 25, True),
+    ("意見聴取は５週間の予定", 35, False),
+    ("三週間くらいでやりたい", 21, True),
+])
+def test_a_period_given_as_a_length_is_read_in_days(text, days, short):
+    case = consultation_length_case(text)
+    assert case is not None and case.days == days and case.short is short
+
+
+def test_no_length_without_one():
+    assert consultation_length_case("パブコメは令和8年1月5日から2月3日まで") is None
+    assert consultation_length_case("意見聴取の方法は？") is None
+
+
+def test_a_short_length_is_answered_with_30_days_and_the_reason_field(seed_engine):
+    a = seed_engine.ask("議会の都合で、市民からの意見募集は2週間ほどになりそうです。問題ありますか？")
+    assert _topic(a) == ("procedure", "consultation_period")
+    assert _has(a, "2週間（14日）", "30日", "Ⅵ 2. ③期間を短縮する特段の理由")
+
+
+def test_a_long_enough_length_needs_no_reason(seed_engine):
+    a = seed_engine.ask("住民意見の募集は5週間取る予定ですが、短縮の理由の欄は書く必要がありますか")
+    assert _topic(a) == ("procedure", "consultation_period")
+    assert _has(a, "35日", "不要")
+
+
+# --------------------------------------------------------------------------- a change read from what it does
+
+
+def test_outsourcing_work_done_in_house_is_an_important_change():
+    case = change_case("今まで職員が直営で入力していた業務を、再来年度から民間委託に移す方針です。"
+                       "評価書はどうなりますか")
+    assert case is not None and case.field_id == "ii_4_umu" and case.important
+
+
+def test_a_company_renamed_is_a_correction():
+    case = change_case("委託している会社の商号が変わりました。評価のやり直しは必要ですか")
+    assert case is not None and case.field_id == "ii_4_6" and not case.important
+
+
+@pytest.mark.parametrize("question, field", [
+    ("評価書は現在「再委託しない」で公表しています。委託先から再委託の申し出がありました。手続は？", "ii_4_7"),
+    ("今「委託しない」にしていますが、来年から委託したいです。何をすれば？", "ii_4_umu"),
+    ("Ⅰ 6. ①は現在「実施しない」になっています。「実施する」に変える場合はどうなりますか", "i_6_1"),
+])
+def test_a_choice_switched_from_its_present_option_is_a_change_of_that_item(question, field):
+    node = option_switch(question)
+    assert node is not None and node.id == field
+
+
+def test_a_choice_merely_named_is_no_switch():
+    # no present answer is quoted: the choice's consequences are a consistency question, not a change
+    assert option_switch("「再委託する」を選んだら、ほかにどの欄を書けばいいですか") is None
+    # the present answer quoted, and the item spoken of only as a field, not as the other option
+    assert option_switch("今「再委託しない」になっています。Ⅲ 4. の再委託の欄は何と書けば？") is None
+
+
+def test_a_subcontracting_switch_is_answered_as_re_assessment(seed_engine):
+    a = seed_engine.ask("評価書は現在「再委託しない」で公表しています。委託先から再委託の申し出がありました。手続は？")
+    assert _topic(a) == ("procedure", "important_change")
+    assert a.form_items[0].startswith("Ⅱ 4. ⑦")
+    assert _has(a, "重要な変更", "再実施")
+
+
+def test_a_heavier_threshold_result_means_re_assessment_not_a_correction(seed_engine):
+    case = change_case("漏えい事故のため、しきい値判断で重い評価が必要になりました。修正だけでいいですか")
+    assert case is not None and case.important and case.field_id == "vi_1_2"
+    a = seed_engine.ask("漏えい事故のため、しきい値判断で重い評価が必要になりました。修正だけでいいですか")
+    assert _topic(a) == ("procedure", "important_change")
+    assert _has(a, "再実施")
+
+
+# --------------------------------------------------------------------------- timing, the yearly review, who reviews
+
+
+def test_timing_with_a_system_schedule_says_before_programming(seed_engine):
+    a = seed_engine.ask("システム改修に合わせて評価を再実施します。稼働開始までに終われば間に合いますか？")
+    assert _topic(a) == ("procedure", "timing")
+    assert _has(a, "プログラミング")
+
+
+def test_a_starting_schedule_is_no_change_to_the_published_assessment(seed_engine):
+    a = seed_engine.ask("新システムの開発が来年5月に始まります。評価書の第三者点検は8月の予定ですが、"
+                        "時期は問題ないですか")
+    assert _topic(a) == ("procedure", "timing")
+    assert _has(a, "プログラミング")
+
+
+def test_something_done_regularly_with_a_published_assessment_is_the_yearly_review():
+    assert rule_matches("評価書を公表済みですが、定期的にやらなければならないことはありますか")[0].rule.id == \
+        "yearly_review"
+    # regular work that is not about the published assessment is not
+    assert not any(m.rule.id == "yearly_review" for m in rule_matches("定期的にやることはありますか"))
+
+
+def test_the_review_a_named_body_goes_through(seed_engine):
+    a = seed_engine.ask("当方は府省の外局です。全項目評価書はどんな審査を受けることになりますか")
+    assert _topic(a) == ("procedure", "review_national")
+    assert _has(a, "個人情報保護委員会", "承認")
+    en = seed_engine.ask("We are a national agency. What review does our full assessment go through?")
+    assert _topic(en) == ("procedure", "review_national")
+
+
+def test_an_appeal_is_no_review_of_the_assessment():
+    assert not any(m.rule.id == "review_body" for m in rule_matches("市町村の審査請求の手続はどうなっていますか"))
+
+
+def test_the_cover_approval_date_is_answered_as_that_item_for_a_local_body(seed_engine):
+    a = seed_engine.ask("村の評価書ですが、表紙の承認日には何か書く必要がありますか")
+    assert _topic(a)[0] == "form_item" and "承認日" in (a.topic.id or "")
+    assert _has(a, "第三者点検")
+
+
+def test_the_review_sheet_s_wording_of_its_results(seed_engine):
+    a = seed_engine.ask("審査書で細目ごとの結果はどういう文言で書かれるのですか")
+    assert _topic(a) == ("procedure", "review_results")
+    assert _has(a, "問題は認められない", "該当なし", "より具体的に記載する必要")
+
+
+# --------------------------------------------------------------------------- a part's band against its file's
+
+
+def test_a_provision_band_above_its_file_is_named_as_such():
+    case = band_case("ファイルの本人の数は「1万人未満」ですが、提供先1の④を「1万人以上10万人未満」としました")
+    assert case is not None and case.part == "provision" and case.part_exceeds
+
+
+def test_a_part_s_band_is_answered_without_the_threshold_words(seed_engine):
+    a = seed_engine.ask("ファイルの本人の数は「10万人以上100万人未満」、委託事項2の本人の数は"
+                        "「100万人以上1,000万人未満」にしています。大丈夫ですか")
+    assert _topic(a) == ("procedure", "count_bands")
+    assert a.form_items[0].startswith("Ⅱ 4. ②")
+    assert _has(a, "超えて", "矛盾")
