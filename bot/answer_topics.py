@@ -42,6 +42,7 @@ from bot.procedure_cases import (
     basis_verdict,
     consultation_length_case,
     consultation_period_case,
+    count_options,
     day_ja,
     elapsed_case,
     generic_quote,
@@ -190,6 +191,7 @@ def _guideline_place(engine, out: _Lines, query: str, nodes: list[FormFieldSpec]
 # --------------------------------------------------------------------------- routing
 
 
+_HANDLER_ITEMS = ("ii_3_7_users", "ii_4_3")
 # a system's schedule: what the assessment must come before (rules.md "Timing")
 _SCHEDULE = re.compile(r"プログラミング|開発|稼働|改修|構築|運用開始|リリース|本番|programming|development|go-live",
                        re.IGNORECASE)
@@ -214,6 +216,14 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     if bands is not None and ("count_bands" in ids or bands.part):
         return rule_answer(engine, load_procedures().rule("count_bands"), text, original,
                            opening=_band_lines(bands), form_items=_band_items(bands))
+    # a number of people and the count fields the question names: which option holds it, in each field's own limits
+    picks = count_options(original) or count_options(text)
+    if picks:
+        t = _t()["procedure"]
+        lines = [t["count_option"].format(count=people_ja(c.count), item=c.label, option=c.option) for c in picks]
+        rule = load_procedures().rule("threshold" if picks[0].field_id in _HANDLER_ITEMS else "count_bands")
+        return rule_answer(engine, rule, text, original, opening=lines,
+                           form_items=[c.label for c in reversed(picks)])
     # the numbers of a question about the threshold or about a serious incident's effect on it decide the answer
     about_threshold = bool(ids & set(THRESHOLD_RULES))
     if about_threshold or asks_threshold(original) or asks_threshold(text):
@@ -666,7 +676,9 @@ def _judged_field(nodes: list[FormFieldSpec]) -> FormFieldSpec | None:
 
     form = load_form()
     for node in nodes:
-        for n in [node, *form.descendants(node.id), *nodes_at(list(path_key(node.path)))]:
+        # the text a choice requires (「定めている」 -> ルールの内容及びルール遵守の確認方法) is judged for it
+        required = [m for m in form if any(str(c).split("=")[0] == node.id for c in m.required_when)]
+        for n in [node, *form.descendants(node.id), *nodes_at(list(path_key(node.path))), *required]:
             if n.kind == "text" and n.judge is not None:
                 return n
     return None
@@ -689,6 +701,13 @@ def body_lines(nodes: list[FormFieldSpec], text: str) -> list[str]:
             tf["body_instead"][asker]]
 
 
+@lru_cache(maxsize=1)
+def _form_words() -> frozenset[str]:
+    """Every label, variant and option of the form: a quote that is one of them names the form (「リスクへの対策は
+    十分か」), it is no answer to judge."""
+    return frozenset(w for n in load_form() for w in (n.label, *n.variants, *n.options))
+
+
 def answer_quote(nodes: list[FormFieldSpec], text: str) -> str | None:
     """The first text the question quotes as the answer of an item whose field the checker judges: not one of its
     options or labels (「発生あり」, 「委託しない」 are choices), not a word or two."""
@@ -699,7 +718,7 @@ def answer_quote(nodes: list[FormFieldSpec], text: str) -> str | None:
         return None
     from bot.bilingual import is_english
 
-    words = {o for n in nodes for o in n.options} | {n.label for n in nodes} | set(field.options)
+    words = {o for n in nodes for o in n.options} | {n.label for n in nodes} | set(field.options) | _form_words()
     # an English question's quote is judged in its Japanese reading (the reading's 「…」), not as English text
     return next((q for q in quoted(text) if q not in words and len(q) >= 6 and not is_english(q)), None)
 

@@ -266,6 +266,53 @@ def band_case(text: str) -> BandCase | None:
     return case
 
 
+# a choice asked about (どれを選べば, どの区分): 「どれが必要？」 asks which assessment
+_ASKS_CHOICE = re.compile(r"選べ|選ぶ|選び|選択|選ん|どの区分|どこに(?:チェック|印)|which option|choose|select",
+                          re.IGNORECASE)
+# which assessment to do is the threshold's question (「評価はどれをやればいい？」), not a field's choice
+_ASKS_ASSESSMENT = re.compile(r"評価(?:は|を|が|って)?(?:どれ|どの|何)|どの評価|必要な評価|評価の種類|assessment")
+_HANDLER_FIELDS = ("ii_3_7_users", "ii_4_3")
+
+
+@dataclass
+class CountOption:
+    field_id: str
+    label: str  # the field as the form writes it: Ⅱ 2. ②対象となる本人の数
+    count: int
+    option: str  # the option whose range holds the count
+
+
+def count_options(text: str) -> list[CountOption]:
+    """A number the question gives (約45万人) and the count fields it names (Ⅰ 1. ③, Ⅱ 2. ②, Ⅱ 3. ⑦ …), when it asks
+    which choice to pick: the option of each field whose range holds the number (the choice lists use different
+    limits, rules.md). A number written as a limit (「30万人以上」, 30万人未満) is an option, not the count."""
+    from bot.form_refs import item_label, resolve_items
+    from bot.procedures import _numbers
+
+    q = normalize(text)
+    if not _ASKS_CHOICE.search(q) or _ASKS_ASSESSMENT.search(q):
+        return []
+    fields = list({r.node.id: r.node for r in resolve_items(text)
+                   if r.explicit and any(band(o) for o in r.node.options)}.values())
+    if not fields:
+        return []
+    counts = [n for n in _numbers(q) if not re.match(r"\s*(?:以上|未満|超)", q[n.end : n.end + 3])]
+    out: list[CountOption] = []
+    for node in fields:
+        handlers = node.id in _HANDLER_FIELDS
+        mine = [n for n in counts if n.role == ("handlers" if handlers else "people")] or \
+            [n for n in counts if n.role is None]
+        if not mine:
+            continue
+        value = max(n.value for n in mine)
+        for option in node.options:
+            b = band(option)
+            if b is not None and b[0] <= value < b[1]:
+                out.append(CountOption(node.id, item_label(node), value, re.sub(r"（.*?）", "", option)))
+                break
+    return out
+
+
 def people_range(low: float, high: float) -> str:
     """[300000, 1000000) -> '30万人以上100万人未満'; [300000, inf) -> '30万人以上'."""
     from bot.answer_topics import people_ja

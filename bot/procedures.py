@@ -570,10 +570,15 @@ def is_change_question(question: str) -> bool:
     contain 変更 (（別添3）変更箇所, ⑥変更の妥当性) are no change."""
     p = load_procedures()
     flat = _flat(question)
-    bare = flat
+    bare = _KIND_CHANGES.sub("", flat)
     for label in _LABELS_WITH_CHANGE:
         bare = bare.replace(label, "")
     return _has(bare, p.change_words) and _has(flat, p.change_consequences)
+
+
+# the kind of assessment required changing is the threshold's question (「重大事故があった。必要な評価の種類は変わり
+# ますか」), not a change to an item of the published assessment
+_KIND_CHANGES = re.compile(r"(?:必要な)?評価(?:の種類|の区分|の種別)?(?:は|が|も)?(?:変わ|変え|変更)")
 
 
 # the threshold's result made heavier (by a serious incident, rules.md): the assessment is done again, whatever item

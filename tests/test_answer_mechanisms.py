@@ -169,3 +169,47 @@ def test_a_part_s_band_is_answered_without_the_threshold_words(seed_engine):
     assert _topic(a) == ("procedure", "count_bands")
     assert a.form_items[0].startswith("Ⅱ 4. ②")
     assert _has(a, "超えて", "矛盾")
+
+
+# --------------------------------------------------------------------------- numbers, placeholders, labels
+
+
+def test_a_count_is_placed_in_each_named_field_s_own_limits():
+    from bot.procedure_cases import count_options
+
+    picks = count_options("Ⅰ 1. ③とⅡ 2. ②、対象者がおよそ25万人の場合はそれぞれどれを選ぶのでしょうか")
+    assert {(c.field_id, c.option) for c in picks} == {("i_1_3", "10万人以上30万人未満"),
+                                                        ("ii_2_2", "10万人以上100万人未満")}
+    # a limit written as an option is no count; which assessment to do is the threshold's question
+    assert count_options("Ⅱ 2. ②で「10万人以上100万人未満」と「100万人以上1,000万人未満」のどちらを選ぶ？") == []
+    assert count_options("対象人数（Ⅰ 1. ③）は12万人です。評価はどれをやればいいですか") == []
+
+
+def test_the_kind_of_assessment_changing_is_the_threshold_s_question(seed_engine):
+    q = "対象人数3万人、取扱者50人です。先月、重大事故が起きました。必要な評価の種類は変わりますか"
+    assert change_case(q) is None
+    a = seed_engine.ask(q)
+    assert _topic(a) == ("procedure", "threshold")
+    assert _has(a, "重点項目評価")
+
+
+def test_handlers_include_the_contractor_s_staff(seed_engine):
+    a = seed_engine.ask("しきい値の取扱者数に、委託先の社員は入れるのでしょうか")
+    assert _topic(a) == ("procedure", "threshold")
+    assert _has(a, "委託先", "含めて数えます")
+
+
+def test_a_placeholder_in_the_text_a_choice_requires_is_no_answer(seed_engine):
+    a = seed_engine.ask("Ⅲ 4. の提供ルールを「定めている」にしましたが、ルールの内容は「（後日記載）」のままです。"
+                        "これで出して問題ないですか")
+    assert _topic(a)[0] == "form_item"
+    assert _has(a, "後日記載", "不十分")
+
+
+def test_a_quoted_form_label_is_not_judged_as_an_answer():
+    from bot.answer_topics import answer_quote
+    from bot.form_refs import resolve_items
+
+    q = "Ⅲ 3. の「リスクへの対策は十分か」は何を選べばいいですか"
+    ref = resolve_items(q)[0]
+    assert answer_quote(ref.nodes, q) is None
