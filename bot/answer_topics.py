@@ -66,6 +66,7 @@ from bot.procedures import (
     rules_for_item,
     threshold_case,
 )
+from bot.text import compact, normalize
 
 MAX_DETAILS = 6
 MAX_ITEM_RULES = 2
@@ -260,6 +261,15 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     if generic is not None and named is None:
         return rule_answer(engine, load_procedures().rule("generic_wording"), text, original,
                            opening=[_t()["procedure"]["generic_quote"].format(quote=generic)])
+    # what a named item's own label excludes (Ⅲ 2. 入手（情報提供ネットワークシステムを通じた入手を除く。）),
+    # asked about there: the item it belongs to instead
+    if named is not None and (match is None or match.rule.kind not in ("consistency", "review")):
+        excluded = _excluded_asked(named, original or text)
+        if excluded is not None:
+            rule, line = excluded
+            return rule_answer(engine, rule, text, original, opening=[line])
+    if named is not None:
+        named = narrowed(named, original or text)
     # a text the question quotes as a named item's answer is judged there, whatever else the question mentions
     # (「審議会の委員です。Ⅲ 4. の消去ルールが「…」だけでした」 is about that answer, not about who inspects)
     if named is not None and answer_quote(named.nodes, f"{original}\n{text}") is not None:
@@ -280,6 +290,91 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
         return form_item_answer(engine, named, text, original=original)
     if match is not None:
         return rule_answer(engine, match.rule, text, original)
+    return None
+
+
+# what a label's exclusion names -> the rule of the item it belongs to instead (rules.md "Consistency inside the form")
+_EXCLUDED_RULES = (("情報提供ネットワークシステム", "network_connection"), ("委託", "entrustment_fields"))
+_EXCLUSION_TEXT = re.compile(r"[(（]([^()（）]*?)を除く。?[)）]")
+
+
+def _excluded_asked(ref: ItemRef, text: str) -> tuple[ProcedureRule, str] | None:
+    """The question asks about a named item something its label excludes (「ネットワークシステムで照会した情報の入手
+    リスクもⅢ2に？」): the rule of the item that covers it, and a line saying so."""
+    from bot.form import load_form
+
+    form = load_form()
+    q = _EXCLUSION_TEXT.sub("", normalize(text))
+    for node in [ref.node, *form.ancestors(ref.node.id)]:
+        m = _EXCLUSION_TEXT.search(node.label)
+        if m is None:
+            continue
+        for term, rule_id in _EXCLUDED_RULES:
+            if term in m.group(1) and term in q and not (term == "委託" and "情報提供ネットワークシステム" in q):
+                rule = load_procedures().rule(rule_id)
+                line = _t()["procedure"]["excluded"].format(label=item_label(node), excluded=m.group(1),
+                                                           home=rule.form_items[0])
+                return rule, line
+    return None
+
+
+def narrowed(ref: ItemRef, text: str) -> ItemRef:
+    """A section or item named by its place, with the words of fields inside it (「Ⅴの…個人情報ファイル簿について
+    書く欄」): the smallest item holding every field whose label shares the question's longest such words (Ⅴ 1.:
+    ④個人情報ファイル簿の公表, ⑥個人情報ファイル簿への不記載等). The reference as it is otherwise."""
+    from bot.form import load_form
+
+    form = load_form()
+    if ref.how != "place" or len(ref.nodes) != 1:
+        return ref
+    inside = [n for n in form.descendants(ref.node.id) if "{n}" not in n.label]
+    if not inside:
+        return ref
+    q = compact(normalize(text))
+    own = compact(" ".join([ref.node.label, *(a.label for a in form.ancestors(ref.node.id))]))
+    best, hits = 0, []
+    for n in inside:
+        size = _shared(q, compact(n.label), own)
+        if size > best:
+            best, hits = size, [n]
+        elif size == best and size:
+            hits.append(n)
+    if not best or len(hits) == len(inside):
+        return ref
+    common = hits[0] if len(hits) == 1 else _common_ancestor(hits)
+    if common is None or common.id == ref.node.id:
+        return ref
+    return ItemRef(nodes=[common], how="place", start=ref.start, end=ref.end)
+
+
+NARROW_MIN_CHARS = 5  # a shared run of any characters; a run of kanji or katakana alone counts from 3 (手数料)
+NARROW_MIN_WORD = 3
+_GENERIC_RUNS = ("特定個人情報ファイル", "特定個人情報")
+_WORD_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]+")
+
+
+def _shared(q: str, label: str, own: str) -> int:
+    """The longest run of characters a label shares with the question (5 or more, or 3 or more kanji/katakana), not
+    the form's generic words and not words of the named item's own label."""
+    best = 0
+    for i in range(len(label)):
+        for j in range(len(label), i + best, -1):
+            run = label[i:j]
+            if run in q and run not in own and not any(run in g for g in _GENERIC_RUNS) and (
+                    len(run) >= NARROW_MIN_CHARS or (len(run) >= NARROW_MIN_WORD and _WORD_RUN.fullmatch(run))):
+                best = j - i
+                break
+    return best
+
+
+def _common_ancestor(nodes: list[FormFieldSpec]) -> FormFieldSpec | None:
+    from bot.form import load_form
+
+    form = load_form()
+    chains = [[n.id, *(a.id for a in form.ancestors(n.id))] for n in nodes]
+    for nid in chains[0]:
+        if all(nid in c for c in chains[1:]):
+            return form.get(nid)
     return None
 
 
@@ -539,6 +634,10 @@ def change_answer(engine, change: ChangeCase, text: str, timing: bool = False) -
     cite = procedure_citation(rule)
     key = "change_important" if change.important else "change_correction"
     out.add(t[key].format(item=change.item, why=change.why), cite)
+    for also in change.also:  # each item the question names, with its own verdict (the exception of Ⅲ 7. リスク1 ⑨)
+        also_rule = p.rule("important_change" if also.important else "correction")
+        also_key = "change_important" if also.important else "change_correction"
+        out.add(t[also_key].format(item=also.item, why=also.why), procedure_citation(also_rule))
     if not change.important:
         n = out.cite(cite)
         out.lines.append(t["where"].format(items="「Ⅵ (別添3) 変更箇所」", n=n))
@@ -562,7 +661,11 @@ def change_answer(engine, change: ChangeCase, text: str, timing: bool = False) -
     _reviewed_by(engine, out, ids)
     nodes = [load_form().get(change.field_id)] if change.field_id else []
     _guideline_place(engine, out, text, nodes, ids)
-    items = [change.item, *[x for x in rule.form_items if x != change.item]]
+    # a narrower item named besides (Ⅲ 7. リスク1 ⑨ besides Ⅲ) is what the question singles out
+    narrower = [o.item for o in change.also if o.field_id and change.field_id
+                and change.field_id in [a.id for a in load_form().ancestors(o.field_id)]]
+    items = list(dict.fromkeys([*narrower, change.item, *[o.item for o in change.also],
+                                *[x for x in rule.form_items if x != change.item]]))
     return Answer(answer=out.text(), checkpoints=_refs(engine, ids), citations=out.citations,
                   topic=AnswerTopic(kind="procedure", id=rule.id), form_items=items)
 

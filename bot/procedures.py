@@ -665,4 +665,19 @@ def change_case(question: str) -> ChangeCase | None:
     if node is None:
         return None
     important, why = is_important_change(node)
-    return ChangeCase(item=item_label(node), field_id=node.id, important=important, why=why)
+    return ChangeCase(item=item_label(node), field_id=node.id, important=important, why=why,
+                      also=_also_named(question, node))
+
+
+def _also_named(question: str, node: FormFieldSpec) -> list[ChangeCase]:
+    """The other items the question names by a place of their own (Ⅲ 7. リスク1 ⑨ besides Ⅲ), each judged: an
+    exception the question asks about is answered, not hidden behind the first item's verdict."""
+    out: list[ChangeCase] = []
+    seen = {node.id}
+    for ref in resolve_items(question):
+        if not ref.explicit or ref.how != "place" or ref.node.id in seen or ref.end - ref.start <= 2:
+            continue
+        seen.add(ref.node.id)
+        important, why = is_important_change(ref.node)
+        out.append(ChangeCase(item=item_label(ref.node), field_id=ref.node.id, important=important, why=why))
+    return out

@@ -213,3 +213,40 @@ def test_a_quoted_form_label_is_not_judged_as_an_answer():
     q = "Ⅲ 3. の「リスクへの対策は十分か」は何を選べばいいですか"
     ref = resolve_items(q)[0]
     assert answer_quote(ref.nodes, q) is None
+
+
+# --------------------------------------------------------------------------- several items, exclusions, narrowing
+
+
+def test_each_item_a_change_question_names_gets_its_own_verdict(seed_engine):
+    q = ("Ⅲのリスク対策を書き換えると重要な変更になると聞きました。"
+         "Ⅲ 7. リスク1 ⑨の事故の記載を更新するのも重要な変更ですか")
+    case = change_case(q)
+    assert case is not None and case.important and case.field_id == "iii"
+    assert [(c.field_id, c.important) for c in case.also] == [("iii_7_r1_9", False)]
+    a = seed_engine.ask(q)
+    assert a.form_items[0].startswith("Ⅲ 7. リスク1 ⑨")
+    assert _has(a, "重要な変更に当たらない", "除かれています")
+
+
+def test_what_an_item_s_label_excludes_is_answered_with_the_item_that_covers_it(seed_engine):
+    a = seed_engine.ask("情報提供ネットワークシステム経由で受け取る情報の入手のリスク、Ⅲ 2.のリスク1に書くべきですか")
+    assert _topic(a) == ("procedure", "network_connection")
+    assert a.form_items[0].startswith("Ⅲ 6.")
+    assert _has(a, "不要")
+
+
+def test_a_named_section_is_narrowed_to_the_fields_its_words_name():
+    from bot.answer_topics import narrowed
+    from bot.form import load_form
+    from bot.form_refs import ItemRef
+
+    form = load_form()
+    section = ItemRef(nodes=[form.get("v")], how="place")
+    # two fields share the words (④個人情報ファイル簿の公表, ⑥個人情報ファイル簿への不記載等): the item holding both
+    assert narrowed(section, "Ⅴの請求の項目で、個人情報ファイル簿に関係する欄は？").node.id == "v_1"
+    # one field: that field
+    assert narrowed(section, "Ⅴのうち、手数料について書く欄は").node.id == "v_1_3"
+    # the section's own words, or the form's generic ones, narrow nothing
+    assert narrowed(section, "Ⅴの開示請求、問合せには何を書けば？").node.id == "v"
+    assert narrowed(section, "Ⅴの特定個人情報についての欄は？").node.id == "v"
