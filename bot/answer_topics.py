@@ -270,6 +270,10 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
             return rule_answer(engine, rule, text, original, opening=[line])
     if named is not None:
         named = narrowed(named, original or text)
+        # a quoted answer names the subject of its field (「…消去させる」 in Ⅲ 4. is the 消去ルール's answer)
+        quote = answer_quote(named.nodes, f"{original}\n{text}")
+        if quote is not None:
+            named = narrowed(named, quote, min_word=2)
     # a text the question quotes as a named item's answer is judged there, whatever else the question mentions
     # (「審議会の委員です。Ⅲ 4. の消去ルールが「…」だけでした」 is about that answer, not about who inspects)
     if named is not None and answer_quote(named.nodes, f"{original}\n{text}") is not None:
@@ -318,7 +322,7 @@ def _excluded_asked(ref: ItemRef, text: str) -> tuple[ProcedureRule, str] | None
     return None
 
 
-def narrowed(ref: ItemRef, text: str) -> ItemRef:
+def narrowed(ref: ItemRef, text: str, min_word: int = 3) -> ItemRef:
     """A section or item named by its place, with the words of fields inside it (「Ⅴの…個人情報ファイル簿について
     書く欄」): the smallest item holding every field whose label shares the question's longest such words (Ⅴ 1.:
     ④個人情報ファイル簿の公表, ⑥個人情報ファイル簿への不記載等). The reference as it is otherwise."""
@@ -334,7 +338,7 @@ def narrowed(ref: ItemRef, text: str) -> ItemRef:
     own = compact(" ".join([ref.node.label, *(a.label for a in form.ancestors(ref.node.id))]))
     best, hits = 0, []
     for n in inside:
-        size = _shared(q, compact(n.label), own)
+        size = _shared(q, compact(n.label), own, min_word)
         if size > best:
             best, hits = size, [n]
         elif size == best and size:
@@ -349,11 +353,12 @@ def narrowed(ref: ItemRef, text: str) -> ItemRef:
 
 NARROW_MIN_CHARS = 5  # a shared run of any characters; a run of kanji or katakana alone counts from 3 (手数料)
 NARROW_MIN_WORD = 3
-_GENERIC_RUNS = ("特定個人情報ファイル", "特定個人情報")
+# the form's generic words, and rules.md's qualifiers with nothing behind them, name no field
+_GENERIC_RUNS = ("特定個人情報ファイル", "特定個人情報", "適切", "確実", "厳重", "適正", "徹底", "十分", "必要")
 _WORD_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]+")
 
 
-def _shared(q: str, label: str, own: str) -> int:
+def _shared(q: str, label: str, own: str, min_word: int = NARROW_MIN_WORD) -> int:
     """The longest run of characters a label shares with the question (5 or more, or 3 or more kanji/katakana), not
     the form's generic words and not words of the named item's own label."""
     best = 0
@@ -361,7 +366,7 @@ def _shared(q: str, label: str, own: str) -> int:
         for j in range(len(label), i + best, -1):
             run = label[i:j]
             if run in q and run not in own and not any(run in g for g in _GENERIC_RUNS) and (
-                    len(run) >= NARROW_MIN_CHARS or (len(run) >= NARROW_MIN_WORD and _WORD_RUN.fullmatch(run))):
+                    len(run) >= NARROW_MIN_CHARS or (len(run) >= min_word and _WORD_RUN.fullmatch(run))):
                 best = j - i
                 break
     return best
@@ -1098,14 +1103,16 @@ def gist(engine, answer: Answer, question: str) -> str:
                 return g["change_important" if change.important else "change_correction"].format(item=change.item)
         rule = next((r for r in load_procedures().rules if r.id == topic.id), None)
         return g["procedure"].format(gist=rule.gist_en if rule else "")
+    # a quoted draft text the answer judged not concrete: what it lacks, said in English too
+    flagged = g["quote_flagged"] if _t()["procedure"]["quote_flagged_marker"] in answer.answer else ""
     if topic.kind == "form_item":
         ids = ", ".join(c.id for c in answer.checkpoints[:2] if not c.id.startswith("V"))
         extra = g["form_item_checkpoints"].format(ids=ids) if ids else ""
-        return g["form_item"].format(label=topic.id, checkpoints=extra)
+        return g["form_item"].format(label=topic.id, checkpoints=extra) + flagged
     top = answer.checkpoints[0] if answer.checkpoints else None
     if top is None:
         return g["out_of_scope"]
     vp = engine.catalog.viewpoint(top.id)
     if vp is not None and engine.catalog.checkpoint(top.id) is None:
-        return g["viewpoint"].format(number=vp.number, title=vp.title, section=top.section)
-    return g["checkpoint"].format(id=top.id, title=top.title, section=top.section)
+        return g["viewpoint"].format(number=vp.number, title=vp.title, section=top.section) + flagged
+    return g["checkpoint"].format(id=top.id, title=top.title, section=top.section) + flagged

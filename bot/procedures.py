@@ -569,13 +569,16 @@ def is_change_question(question: str) -> bool:
     """A change (変更, 増やす, 変わる …) and what follows from it (再評価, 修正, どうなる …). The form's own labels that
     contain 変更 (（別添3）変更箇所, ⑥変更の妥当性) are no change."""
     p = load_procedures()
-    flat = _flat(question)
+    # the words of a quoted draft text (「必要に応じて研修を行う」) are not the question's; a quoted term
+    # (「重要な変更」) is
+    flat = _flat(_QUOTED_TEXT.sub("\u3000", normalize(question)))
     bare = _KIND_CHANGES.sub("", flat)
     for label in _LABELS_WITH_CHANGE:
         bare = bare.replace(label, "")
     return _has(bare, p.change_words) and _has(flat, p.change_consequences)
 
 
+_QUOTED_TEXT = re.compile(r"「[^「」]{8,}」|『[^『』]{8,}』")
 # the kind of assessment required changing is the threshold's question (「重大事故があった。必要な評価の種類は変わり
 # ますか」), not a change to an item of the published assessment
 _KIND_CHANGES = re.compile(r"(?:必要な)?評価(?:の種類|の区分|の種別)?(?:は|が|も)?(?:変わ|変え|変更)")

@@ -250,3 +250,32 @@ def test_a_named_section_is_narrowed_to_the_fields_its_words_name():
     # the section's own words, or the form's generic ones, narrow nothing
     assert narrowed(section, "Ⅴの開示請求、問合せには何を書けば？").node.id == "v"
     assert narrowed(section, "Ⅴの特定個人情報についての欄は？").node.id == "v"
+
+
+# --------------------------------------------------------------------------- quoted draft text, English verdicts
+
+
+def test_the_words_of_a_quoted_draft_text_make_no_change_question():
+    from bot.procedures import is_change_question
+
+    # 「必要に応じて…」 and 「追加」 belong to the draft's text, not to a change of the published assessment
+    assert not is_change_question("Ⅳ 1. の記載が「必要に応じて自己点検の項目を追加し、適切に実施する」です。"
+                                  "どう直せば？")
+    # a quoted term is the question's own
+    assert is_change_question("Ⅳの記載を変えるのは「重要な変更」ですか")
+
+
+def test_an_english_question_s_quote_judged_vague_says_what_to_add_in_english(seed_engine):
+    a = seed_engine.ask('Our Ⅳ 1. self-inspection field says "Self-inspections are carried out regularly as needed." '
+                        "Is that concrete enough?")
+    gist = a.answer.splitlines()[0]
+    assert gist.startswith("In short:")
+    assert "how often" in gist and "who" in gist and "not concrete enough" in gist
+
+
+def test_a_generic_qualifier_names_no_field():
+    from bot.form_refs import resolve_items
+
+    # 「適切な」 is in 再委託's label (適切な取扱いの確保) but names nothing: the erasing is the 消去ルール's
+    refs = resolve_items("Ⅲ 4.、「消去、適切に」")
+    assert refs and refs[0].node.id != "iii_4_sub_c"
