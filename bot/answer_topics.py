@@ -345,7 +345,9 @@ def narrowed(ref: ItemRef, text: str, min_word: int = 3) -> ItemRef:
             hits.append(n)
     if not best or len(hits) == len(inside):
         return ref
-    common = hits[0] if len(hits) == 1 else _common_ancestor(hits)
+    # one field the form repeats in every risk block (リスクへの対策は十分か): its first instance stands for all
+    same = len({n.label for n in hits}) == 1 and not any(form.descendants(n.id) for n in hits)
+    common = hits[0] if len(hits) == 1 or same else _common_ancestor(hits)
     if common is None or common.id == ref.node.id:
         return ref
     return ItemRef(nodes=[common], how="place", start=ref.start, end=ref.end)
@@ -755,6 +757,10 @@ def form_item_answer(engine, ref: ItemRef, text: str, llm=None, original: str = 
         intro.append((tf["none_ok"], cite))
     if node.kind in ("choice", "checkbox") and node.options:
         intro.append((tf["options"].format(options=" / ".join(node.options)), cite))
+        # a choice that says the risk is not met (課題が残されている, 十分に行っていない …) is a finding (rules.md)
+        weak = load_procedures().rule("weak_choice")
+        if any(o in weak.rule for o in node.options):
+            intro.append((weak.rule, procedure_citation(weak)))
     for line in _conditions(ref.nodes):
         intro.append((line, cite))
     for i, rule in enumerate(rules_for_item(ref.nodes)[:MAX_ITEM_RULES]):

@@ -279,3 +279,12 @@ def test_a_generic_qualifier_names_no_field():
     # 「適切な」 is in 再委託's label (適切な取扱いの確保) but names nothing: the erasing is the 消去ルール's
     refs = resolve_items("Ⅲ 4.、「消去、適切に」")
     assert refs and refs[0].node.id != "iii_4_sub_c"
+
+
+def test_a_field_every_risk_block_repeats_stands_for_all_and_says_which_choice_is_a_finding(seed_engine):
+    a = seed_engine.ask("Ⅲの各リスクの最後にある「リスクへの対策は十分か」は、どの選択肢を選ぶと点検で指摘扱いですか")
+    assert _topic(a)[0] == "form_item" and "リスクへの対策は十分か" in (a.topic.id or "")
+    assert _has(a, "特に力を入れている", "十分である", "課題が残されている", "所見（指摘）")
+    # a choice that admits no shortfall says nothing of findings
+    b = seed_engine.ask("Ⅲ 7. リスク1 ⑨の選択肢は何ですか")
+    assert not _has(b, "所見（指摘）として扱われます")
