@@ -38,6 +38,7 @@ from bot.procedure_cases import (
     ElapsedCase,
     OrderCase,
     PeriodCase,
+    ScheduleCase,
     band_case,
     basis_verdict,
     consultation_length_case,
@@ -46,10 +47,12 @@ from bot.procedure_cases import (
     day_ja,
     elapsed_case,
     generic_quote,
+    month_ja,
     months_ja,
     order_case,
     people_range,
     quoted,
+    schedule_case,
     year_month_ja,
 )
 from bot.procedures import (
@@ -212,6 +215,11 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     change = change_case(text)
     if change is not None and not (timing and not change.important):
         return change_answer(engine, change, text, timing=timing)
+    if timing:  # the months of the schedule: programming start against the assessment's steps
+        schedule = schedule_case(original) or schedule_case(text)
+        if schedule is not None:
+            return rule_answer(engine, load_procedures().rule("timing"), text, original,
+                               opening=_schedule_lines(schedule))
     # two number bands compared (Ⅰ 1. ③ and Ⅱ 2. ②, or a 委託事項's / 提供先's and its file's): as ranges
     bands = band_case(original) or band_case(text)
     if bands is not None and ("count_bands" in ids or bands.part):
@@ -462,6 +470,17 @@ def _related(rule: ProcedureRule, ref: ItemRef) -> bool:
 
 
 # --------------------------------------------------------------------------- procedure answers
+
+
+def _schedule_lines(case: ScheduleCase) -> list[str]:
+    t = _t()["procedure"]
+    programming = month_ja(case.programming)
+    late = case.late
+    if late:
+        steps = "、".join(f"{s}（{month_ja(d)}）" for s, d in late)
+        return [t["schedule_late"].format(programming=programming, steps=steps)]
+    steps = "、".join(f"{s}（{month_ja(d)}）" for s, d in case.steps)
+    return [t["schedule_ok"].format(programming=programming, steps=steps)]
 
 
 def _band_items(case: BandCase) -> list[str] | None:

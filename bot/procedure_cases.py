@@ -223,6 +223,77 @@ def order_case(text: str, today: dt.date | None = None) -> OrderCase | None:
     return None
 
 
+# --------------------------------------------------------------------------- the assessment before programming
+
+
+# a month, with its year when written (令和8年4月, 2026年4月, 4月); a later month without a year takes the year
+# before it
+_YEAR_MONTH_RE = re.compile(r"(?:(?P<era>令和|平成|R)\s*(?P<ey>元|\d{1,2})\s*年\s*|(?P<gy>(?:19|20)\d{2})\s*年\s*)?"
+                            r"(?<!\d)(?P<mo>\d{1,2})\s*月")
+_PROGRAMMING = re.compile(r"プログラミング|開発|改修|構築|カスタマイズ|programming|development", re.IGNORECASE)
+_ASSESSMENT_STEP = re.compile(r"第三者点検|審議会|公表|意見聴取|パブコメ|パブリックコメント|意見募集|提出|承認|評価")
+_STEP_NAMES = {"審議会": "第三者点検", "パブコメ": "意見聴取", "パブリックコメント": "意見聴取", "意見募集": "意見聴取",
+               "承認": "提出"}
+_SCHEDULE_CLAUSE = re.compile(r"[。、，,？?！!\n]")
+
+
+@dataclass
+class ScheduleCase:
+    """rules.md "Timing" and "Dates in order": a planned programming start and the assessment's own steps."""
+
+    programming: dt.date  # the first day of the month programming starts
+    steps: list[tuple[str, dt.date]]  # (step, first day of its month) in the order written
+
+    @property
+    def late(self) -> list[tuple[str, dt.date]]:
+        """The steps planned in the month programming starts or later."""
+        return [(s, d) for s, d in self.steps if d >= self.programming]
+
+
+def schedule_case(text: str, today: dt.date | None = None) -> ScheduleCase | None:
+    """The month programming starts and the months of the assessment's steps (第三者点検, 公表, 意見聴取 …) the
+    question gives; None without both."""
+    q = normalize(text)
+    year = (today or dt.date.today()).year
+    programming: dt.date | None = None
+    steps: list[tuple[str, dt.date]] = []
+    for m in _YEAR_MONTH_RE.finditer(q):
+        if m.group("era"):
+            year = _ERA_START[m.group("era")] + (1 if m.group("ey") == "元" else int(m.group("ey")))
+        elif m.group("gy"):
+            year = int(m.group("gy"))
+        month = int(m.group("mo"))
+        if not 1 <= month <= 12:
+            continue
+        on = dt.date(year, month, 1)
+        before = _SCHEDULE_CLAUSE.split(q[max(0, m.start() - 30) : m.start()])[-1]
+        after = _SCHEDULE_CLAUSE.split(q[m.end() : m.end() + 20])[0]
+        # what the month is of: the nearest word (after it, then before it) naming programming or a step; a named
+        # step (第三者点検) before the bare 評価
+        near: list[tuple[int, str, str]] = []
+        for rx, kind in ((_PROGRAMMING, "programming"), (_ASSESSMENT_STEP, "step")):
+            near += [(x.start(), kind, x.group(0)) for x in rx.finditer(after)]
+            near += [(len(before) - x.end(), kind, x.group(0)) for x in rx.finditer(before)]
+        if not near:
+            continue
+        near.sort(key=lambda x: (x[0], x[2] == "評価"))
+        kind, word = near[0][1], near[0][2]
+        if kind == "programming":
+            programming = programming or on
+            continue
+        if word == "評価":
+            word = next((w for _, k, w in near if k == "step" and w != "評価"), word)
+        steps.append((_STEP_NAMES.get(word, word), on))
+    if programming is None or not steps:
+        return None
+    return ScheduleCase(programming=programming, steps=steps)
+
+
+def month_ja(d: dt.date) -> str:
+    """2026-04-01 -> 令和8年4月."""
+    return f"令和{d.year - 2018}年{d.month}月" if d.year >= 2019 else f"{d.year}年{d.month}月"
+
+
 # --------------------------------------------------------------------------- number bands
 
 

@@ -288,3 +288,28 @@ def test_a_field_every_risk_block_repeats_stands_for_all_and_says_which_choice_i
     # a choice that admits no shortfall says nothing of findings
     b = seed_engine.ask("Ⅲ 7. リスク1 ⑨の選択肢は何ですか")
     assert not _has(b, "所見（指摘）として扱われます")
+
+
+# --------------------------------------------------------------------------- the schedule against programming start
+
+
+def test_the_schedule_s_months_are_set_against_programming_start():
+    import datetime as dt
+
+    from bot.procedure_cases import schedule_case
+
+    case = schedule_case("開発は2027年1月に着手します。パブコメを11月、第三者点検を12月に予定しています。",
+                         today=dt.date(2026, 6, 1))
+    # months without a year follow the year written before them: 11月 and 12月 of 2027 are after January 2027
+    assert case is not None and case.programming == dt.date(2027, 1, 1)
+    assert [s for s, _ in case.late] == ["意見聴取", "第三者点検"]
+    early = schedule_case("第三者点検は令和8年9月、公表は10月、プログラミングは令和9年1月からです。")
+    assert early is not None and early.late == []
+    assert schedule_case("第三者点検は令和8年9月の予定です") is None
+
+
+def test_a_late_schedule_is_said_to_be_late(seed_engine):
+    a = seed_engine.ask("システム改修のプログラミングは令和9年2月に始める計画です。"
+                        "評価書の第三者点検は令和9年3月の予定ですが、時期は大丈夫でしょうか")
+    assert _topic(a) == ("procedure", "timing")
+    assert _has(a, "令和9年2月", "第三者点検（令和9年3月）", "終わりません")
