@@ -648,11 +648,19 @@ def option_switch(question: str) -> FormFieldSpec | None:
     return None
 
 
+_ABOUT_ASSESSMENT = re.compile(r"評価|pia|assessment|公表|別添|変更箇所|重要な変更|様式|記載|委託|受託|特定個人情報|"
+                               r"個人番号|マイナンバー|番号法", re.IGNORECASE)
+
+
 def change_case(question: str) -> ChangeCase | None:
     """A change to a published assessment, when the question asks about one and names what changes: a ※ item
     changed, a choice switched from one option to another, or the threshold's result made heavier."""
     p = load_procedures()
     flat = _flat(question)
+    # a change to the published assessment is said of the assessment (評価書, 公表, 再評価 …) or of a form place:
+    # 「社名変更の登記に必要な書類は？」 is not one
+    if not _ABOUT_ASSESSMENT.search(flat) and not any(r.how == "place" for r in resolve_items(question)):
+        return None
     asks = _has(flat, p.change_consequences)
     became = _has(flat, p.change_words) or "なっ" in flat or "なり" in flat
     if asks and became and _HEAVIER.search(normalize(question)):

@@ -313,3 +313,24 @@ def test_a_late_schedule_is_said_to_be_late(seed_engine):
                         "評価書の第三者点検は令和9年3月の予定ですが、時期は大丈夫でしょうか")
     assert _topic(a) == ("procedure", "timing")
     assert _has(a, "令和9年2月", "第三者点検（令和9年3月）", "終わりません")
+
+
+# --------------------------------------------------------------------------- the broader readings stay in scope
+
+
+@pytest.mark.parametrize("question", [
+    "社名変更の登記に必要な書類は何ですか？",
+    "会社名が変わったので社員証を再発行したい。手続は？",
+    "独立行政法人の職員採用試験はどんな審査がありますか？",
+    "市民の意見を聞く会の会場はどこですか？",
+])
+def test_everyday_questions_with_the_new_readings_words_still_abstain(seed_engine, question):
+    a = seed_engine.ask(question)
+    assert _topic(a) == ("out_of_scope", None) and not a.checkpoints
+
+
+def test_a_change_is_said_of_the_assessment_or_of_a_form_place():
+    assert change_case("社名変更の登記に必要な書類は何ですか？") is None
+    case = change_case("今までは再委託しないで運用してたんですが、来年度から委託先が一部を再委託することになりました。"
+                       "手続きとしては何が必要？")
+    assert case is not None and case.field_id == "ii_4_7" and case.important
