@@ -33,6 +33,7 @@ class Procedures:
     change_words: list[str]
     change_consequences: list[str]
     change_items: list[tuple[str, str]]  # (term, form node id), longest term first
+    everyday_terms: frozenset[str] = frozenset()  # change terms said of many things besides the assessment
 
     def rule(self, rule_id: str) -> ProcedureRule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -41,7 +42,9 @@ class Procedures:
 @lru_cache(maxsize=1)
 def load_procedures() -> Procedures:
     data = knowledge_yaml("procedures.yaml")
-    items = [(str(t), str(ci["field"])) for ci in data.get("change_items", []) for t in ci["terms"]]
+    items = [(str(t), str(ci["field"])) for ci in data.get("change_items", [])
+             for t in [*ci["terms"], *ci.get("everyday", [])]]
+    everyday = frozenset(str(t) for ci in data.get("change_items", []) for t in ci.get("everyday", []))
     items.sort(key=lambda x: -len(x[0]))
     form = load_form()
     for _, fid in items:
@@ -53,6 +56,7 @@ def load_procedures() -> Procedures:
         change_words=[str(w) for w in data.get("change_words", [])],
         change_consequences=[str(w) for w in data.get("change_consequences", [])],
         change_items=items,
+        everyday_terms=everyday,
     )
 
 
@@ -512,30 +516,35 @@ def is_important_change(node: FormFieldSpec) -> tuple[bool, str]:
 
 
 def _change_item(question: str) -> FormFieldSpec | None:
-    """What changes: a place (Ⅲ 4.) first, then the longer of an everyday name (knowledge/procedures.yaml
-    change_items) and a form label."""
+    found = _change_item_and_term(question)
+    return found[0] if found else None
+
+
+def _change_item_and_term(question: str) -> tuple[FormFieldSpec, str] | None:
+    """What changes, and the words that named it: a place (Ⅲ 4.) first, then the longer of an everyday name
+    (knowledge/procedures.yaml change_items) and a form label."""
     flat = _flat(question)
     refs = [r for r in resolve_items(question) if r.explicit]
     if refs and refs[0].how == "place":
-        return refs[0].node
-    best: tuple[int, FormFieldSpec] | None = None
+        return refs[0].node, "place"
+    best: tuple[int, FormFieldSpec, str] | None = None
     # the question's words, then its everyday words read as the form's (下請けに出す -> 再委託に出す, glossary.yaml)
     for text in dict.fromkeys((flat, _form_words(flat))):
         for term, fid in load_procedures().change_items:
             if len(term) > 2 and term.startswith("/") and term.endswith("/"):
                 m = _pattern(term[1:-1]).search(text)
                 if m:
-                    best = (m.end() - m.start(), load_form().get(fid))
+                    best = (m.end() - m.start(), load_form().get(fid), term)
                     break
             elif _flat(term) in text:
-                best = (len(_flat(term)), load_form().get(fid))
+                best = (len(_flat(term)), load_form().get(fid), term)
                 break
         if best is not None:
             break
     for ref in refs:
         if best is None or ref.end - ref.start > best[0]:
-            best = (ref.end - ref.start, ref.node)
-    return best[1] if best else None
+            best = (ref.end - ref.start, ref.node, "label")
+    return (best[1], best[2]) if best else None
 
 
 @lru_cache(maxsize=1)
@@ -657,10 +666,6 @@ def change_case(question: str) -> ChangeCase | None:
     changed, a choice switched from one option to another, or the threshold's result made heavier."""
     p = load_procedures()
     flat = _flat(question)
-    # a change to the published assessment is said of the assessment (評価書, 公表, 再評価 …) or of a form place:
-    # 「社名変更の登記に必要な書類は？」 is not one
-    if not _ABOUT_ASSESSMENT.search(flat) and not any(r.how == "place" for r in resolve_items(question)):
-        return None
     asks = _has(flat, p.change_consequences)
     became = _has(flat, p.change_words) or "なっ" in flat or "なり" in flat
     if asks and became and _HEAVIER.search(normalize(question)):
@@ -672,8 +677,13 @@ def change_case(question: str) -> ChangeCase | None:
         return ChangeCase(item=item_label(switched), field_id=switched.id, important=important, why=why)
     if not is_change_question(question):
         return None
-    node = _change_item(question)
-    if node is None:
+    found = _change_item_and_term(question)
+    if found is None:
+        return None
+    node, term = found
+    # a change named in words said of many things (社名, 電話番号, 研修) is the assessment's only when the question
+    # speaks of the assessment: 「社名変更の登記に必要な書類は？」 is not
+    if term in p.everyday_terms and not _ABOUT_ASSESSMENT.search(flat):
         return None
     important, why = is_important_change(node)
     return ChangeCase(item=item_label(node), field_id=node.id, important=important, why=why,
