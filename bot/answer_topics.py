@@ -212,7 +212,8 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     # when the assessment must be done, asked with the system's schedule (プログラミング, 稼働): a schedule that
     # starts is no change to the published assessment, and a correction has no timing to ask about
     timing = any(m.rule.id == "timing" and m.groups >= 3 for m in matches) and bool(_SCHEDULE.search(text))
-    change = change_case(text)
+    # an English question's own words of change (start outsourcing, add a recipient) are read as well as its reading
+    change = change_case(text) or (change_case(original) if original and original != text else None)
     if change is not None and not (timing and not change.important):
         return change_answer(engine, change, text, timing=timing)
     if timing:  # the months of the schedule: programming start against the assessment's steps
@@ -1123,7 +1124,7 @@ def gist(engine, answer: Answer, question: str) -> str:
                 return g["threshold"].format(people=f"{case.people:,}", handlers=handlers, incident=incident,
                                              required=_en_assessments(case.required), row=case.row)
         if topic.id in ("important_change", "correction"):
-            change = change_case(reading)
+            change = change_case(reading) or change_case(question)
             if change is not None:
                 return g["change_important" if change.important else "change_correction"].format(item=change.item)
         rule = next((r for r in load_procedures().rules if r.id == topic.id), None)

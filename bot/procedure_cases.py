@@ -363,8 +363,12 @@ def count_options(text: str) -> list[CountOption]:
     q = normalize(text)
     if not _ASKS_CHOICE.search(q) or _ASKS_ASSESSMENT.search(q):
         return []
-    fields = list({r.node.id: r.node for r in resolve_items(text)
-                   if r.explicit and any(band(o) for o in r.node.options)}.values())
+    from bot.form import load_form
+
+    form = load_form()
+    # the count field named, or the one inside the item named (Ⅱ 3. ⑦使用の主体 -> 使用者数)
+    fields = list({n.id: n for r in resolve_items(text) if r.explicit
+                   for n in [r.node, *form.descendants(r.node.id)] if any(band(o) for o in n.options)}.values())
     if not fields:
         return []
     counts = [n for n in _numbers(q) if not re.match(r"\s*(?:以上|未満|超)", q[n.end : n.end + 3])]

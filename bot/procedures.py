@@ -512,7 +512,19 @@ def is_important_change(node: FormFieldSpec) -> tuple[bool, str]:
     for child in form.descendants(node.id):
         if child.required:
             return True, f"「{item_label(node)}」には※の付いた「{item_label(child)}」が含まれます"
+    # a choice that switches a ※ item on or off (Ⅱ 5. 提供・移転の有無 -> Ⅲ 5.): changing it changes that item too
+    for other in form:
+        conds = [c for x in [*other.not_applicable_when, *other.required_when] for c in str(x).split("&")]
+        if any(re.split(r"!?=", str(c))[0] == node.id for c in conds) and _marked(other):
+            return True, f"「{item_label(node)}」を変えると、※の付いた「{item_label(other)}」の記載の要否も変わります"
     return False, f"「{item_label(node)}」には※が付いていません"
+
+
+def _marked(node: FormFieldSpec) -> bool:
+    """The item carries ※ itself or under its heading (Ⅲ except 7. リスク1 ⑨, Ⅳ)."""
+    if path_key(node.path)[: len(_EXCEPTED)] == _EXCEPTED:
+        return False
+    return any(n.required for n in [node, *load_form().ancestors(node.id)])
 
 
 def _change_item(question: str) -> FormFieldSpec | None:

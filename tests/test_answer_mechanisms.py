@@ -334,3 +334,38 @@ def test_a_change_is_said_of_the_assessment_or_of_a_form_place():
     case = change_case("今までは再委託しないで運用してたんですが、来年度から委託先が一部を再委託することになりました。"
                        "手続きとしては何が必要？")
     assert case is not None and case.field_id == "ii_4_7" and case.important
+
+
+# --------------------------------------------------------------------------- probes with unseen wording
+
+
+def test_a_choice_that_switches_a_marked_item_on_is_an_important_change():
+    from bot.form import load_form
+    from bot.procedures import is_important_change
+
+    # Ⅱ 5. 提供・移転の有無 carries no ※, but 「行っていない」 switches off Ⅲ 5. (※ under Ⅲ's heading)
+    important, why = is_important_change(load_form().get("ii_5_umu"))
+    assert important and "Ⅲ 5." in why
+    # a plain text item with nothing depending on it stays a correction
+    assert not is_important_change(load_form().get("ii_4_6"))[0]
+    case = change_case("現在は「提供・移転しない」で公表していますが、来年から他の市に提供を始めます。"
+                       "何をすればいいですか？")
+    assert case is not None and case.field_id == "ii_5_umu" and case.important
+
+
+def test_an_english_question_s_own_words_of_change_are_read(seed_engine):
+    a = seed_engine.ask("Our city will start outsourcing data entry next April. What do we need to do with our "
+                        "published assessment?")
+    assert _topic(a) == ("procedure", "important_change")
+    assert a.answer.startswith("In short: changing")
+
+
+def test_a_count_for_a_named_item_goes_to_its_count_field(seed_engine):
+    a = seed_engine.ask("使用者数は180人くらいです。Ⅱ 3. ⑦はどれを選べばいいですか？")
+    assert _has(a, "180人", "「100人以上500人未満」")
+
+
+def test_the_order_of_a_schedule_is_a_timing_question(seed_engine):
+    a = seed_engine.ask("システム更改の開発が来年10月開始、評価書の公表は来年8月の予定です。順番は大丈夫？")
+    assert _topic(a) == ("procedure", "timing")
+    assert _has(a, "より前の予定なので")
