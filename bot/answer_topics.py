@@ -38,16 +38,21 @@ from bot.procedure_cases import (
     ElapsedCase,
     OrderCase,
     PeriodCase,
+    ScheduleCase,
     band_case,
     basis_verdict,
+    consultation_length_case,
     consultation_period_case,
+    count_options,
     day_ja,
     elapsed_case,
     generic_quote,
+    month_ja,
     months_ja,
     order_case,
     people_range,
     quoted,
+    schedule_case,
     year_month_ja,
 )
 from bot.procedures import (
@@ -64,6 +69,7 @@ from bot.procedures import (
     rules_for_item,
     threshold_case,
 )
+from bot.text import compact, normalize
 
 MAX_DETAILS = 6
 MAX_ITEM_RULES = 2
@@ -189,23 +195,45 @@ def _guideline_place(engine, out: _Lines, query: str, nodes: list[FormFieldSpec]
 # --------------------------------------------------------------------------- routing
 
 
+_HANDLER_ITEMS = ("ii_3_7_users", "ii_4_3")
+# a system's schedule: what the assessment must come before (rules.md "Timing")
+_SCHEDULE = re.compile(r"プログラミング|開発|稼働|改修|構築|運用開始|リリース|本番|programming|development|go-live",
+                       re.IGNORECASE)
+
+
 def route_topic(engine, text: str, original: str) -> Answer | None:
     """A procedure or form item answer for the question, or None (retrieval decides). Rules the question's own
     dates, numbers or quoted words decide (bot/procedure_cases.py) come before the rules matched by their words."""
     refs = resolve_items(text)
     named = refs[0] if refs and refs[0].explicit else None
-    change = change_case(text)
-    if change is not None:
-        return change_answer(engine, change, text)
     matches = rule_matches(text)
     match = matches[0] if matches else None
     ids = {m.rule.id for m in matches}
-    # two number bands compared (Ⅰ 1. ③ and Ⅱ 2. ②): compatible as ranges or not
-    if "count_bands" in ids:
-        bands = band_case(original) or band_case(text)
-        if bands is not None:
-            return rule_answer(engine, load_procedures().rule("count_bands"), text, original,
-                               opening=_band_lines(bands))
+    # when the assessment must be done, asked with the system's schedule (プログラミング, 稼働): a schedule that
+    # starts is no change to the published assessment, and a correction has no timing to ask about
+    timing = any(m.rule.id == "timing" and m.groups >= 3 for m in matches) and bool(_SCHEDULE.search(text))
+    # an English question's own words of change (start outsourcing, add a recipient) are read as well as its reading
+    change = change_case(text) or (change_case(original) if original and original != text else None)
+    if change is not None and not (timing and not change.important):
+        return change_answer(engine, change, text, timing=timing)
+    if timing:  # the months of the schedule: programming start against the assessment's steps
+        schedule = schedule_case(original) or schedule_case(text)
+        if schedule is not None:
+            return rule_answer(engine, load_procedures().rule("timing"), text, original,
+                               opening=_schedule_lines(schedule))
+    # two number bands compared (Ⅰ 1. ③ and Ⅱ 2. ②, or a 委託事項's / 提供先's and its file's): as ranges
+    bands = band_case(original) or band_case(text)
+    if bands is not None and ("count_bands" in ids or bands.part):
+        return rule_answer(engine, load_procedures().rule("count_bands"), text, original,
+                           opening=_band_lines(bands), form_items=_band_items(bands))
+    # a number of people and the count fields the question names: which option holds it, in each field's own limits
+    picks = count_options(original) or count_options(text)
+    if picks:
+        t = _t()["procedure"]
+        lines = [t["count_option"].format(count=people_ja(c.count), item=c.label, option=c.option) for c in picks]
+        rule = load_procedures().rule("threshold" if picks[0].field_id in _HANDLER_ITEMS else "count_bands")
+        return rule_answer(engine, rule, text, original, opening=lines,
+                           form_items=[c.label for c in reversed(picks)])
     # the numbers of a question about the threshold or about a serious incident's effect on it decide the answer
     about_threshold = bool(ids & set(THRESHOLD_RULES))
     if about_threshold or asks_threshold(original) or asks_threshold(text):
@@ -226,9 +254,14 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
         if period is not None:
             return rule_answer(engine, load_procedures().rule("consultation_period"), text, original,
                                opening=_period_lines(period))
+        length = consultation_length_case(original) or consultation_length_case(text)
+        if length is not None:
+            key = "length_short" if length.short else "length_enough"
+            return rule_answer(engine, load_procedures().rule("consultation_period"), text, original,
+                               opening=[_t()["procedure"][key].format(said=length.said, days=length.days)])
     # the time since the last assessment, against the five years
     elapsed = elapsed_case(original) or elapsed_case(text)
-    if elapsed is not None and not ids & CONSULTATION_RULES:
+    if elapsed is not None and not ids & CONSULTATION_RULES and not timing:  # a schedule's dates are plans
         # 「公表してから2年、見直しは？」 is answered with the yearly review, after the five years
         rule_id = "yearly_review" if "yearly_review" in ids else "reassessment"
         return rule_answer(engine, load_procedures().rule(rule_id), text, original, opening=_elapsed_lines(elapsed))
@@ -237,6 +270,19 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     if generic is not None and named is None:
         return rule_answer(engine, load_procedures().rule("generic_wording"), text, original,
                            opening=[_t()["procedure"]["generic_quote"].format(quote=generic)])
+    # what a named item's own label excludes (Ⅲ 2. 入手（情報提供ネットワークシステムを通じた入手を除く。）),
+    # asked about there: the item it belongs to instead
+    if named is not None and (match is None or match.rule.kind not in ("consistency", "review")):
+        excluded = _excluded_asked(named, original or text)
+        if excluded is not None:
+            rule, line = excluded
+            return rule_answer(engine, rule, text, original, opening=[line])
+    if named is not None:
+        named = narrowed(named, original or text)
+        # a quoted answer names the subject of its field (「…消去させる」 in Ⅲ 4. is the 消去ルール's answer)
+        quote = answer_quote(named.nodes, f"{original}\n{text}")
+        if quote is not None:
+            named = narrowed(named, quote, min_word=2)
     # a text the question quotes as a named item's answer is judged there, whatever else the question mentions
     # (「審議会の委員です。Ⅲ 4. の消去ルールが「…」だけでした」 is about that answer, not about who inspects)
     if named is not None and answer_quote(named.nodes, f"{original}\n{text}") is not None:
@@ -245,15 +291,106 @@ def route_topic(engine, text: str, original: str) -> Answer | None:
     # names the field whose answer it is (「Ⅰ 2. ③で宛名システム等に印を付けたら、連動して書く欄は？」)
     if match is not None and match.rule.kind in ("consistency", "review"):
         return rule_answer(engine, match.rule, text, original)
-    body_rule = match is not None and match.rule.id == "review_body" and body_type(original or text) is not None
+    # (an item only one kind of body writes, named: the item's answer says whether this body writes it)
+    body_rule = (match is not None and match.rule.id == "review_body" and body_type(original or text) is not None
+                 and not (named is not None and any(n.body for n in named.nodes) and not _related(match.rule, named)))
     # the question names a form item: the item's answer, which carries the procedure rules about it; a rule about
     # something else the question also asks wins only when the item has no checkpoint to answer with; who reviews a
     # given body's assessment is answered for that body (「独立行政法人の場合、第三者点検は？」)
     if named is not None and not body_rule and (
-            match is None or _related(match.rule, named) or item_checkpoints(named.nodes)):
+            match is None or _related(match.rule, named) or item_checkpoints(named.nodes)
+            or (match.rule.id == "review_body" and any(n.body for n in named.nodes) and not body_rule)):
         return form_item_answer(engine, named, text, original=original)
     if match is not None:
         return rule_answer(engine, match.rule, text, original)
+    return None
+
+
+# what a label's exclusion names -> the rule of the item it belongs to instead (rules.md "Consistency inside the form")
+_EXCLUDED_RULES = (("情報提供ネットワークシステム", "network_connection"), ("委託", "entrustment_fields"))
+_EXCLUSION_TEXT = re.compile(r"[(（]([^()（）]*?)を除く。?[)）]")
+
+
+def _excluded_asked(ref: ItemRef, text: str) -> tuple[ProcedureRule, str] | None:
+    """The question asks about a named item something its label excludes (「ネットワークシステムで照会した情報の入手
+    リスクもⅢ2に？」): the rule of the item that covers it, and a line saying so."""
+    from bot.form import load_form
+
+    form = load_form()
+    q = _EXCLUSION_TEXT.sub("", normalize(text))
+    for node in [ref.node, *form.ancestors(ref.node.id)]:
+        m = _EXCLUSION_TEXT.search(node.label)
+        if m is None:
+            continue
+        for term, rule_id in _EXCLUDED_RULES:
+            if term in m.group(1) and term in q and not (term == "委託" and "情報提供ネットワークシステム" in q):
+                rule = load_procedures().rule(rule_id)
+                line = _t()["procedure"]["excluded"].format(label=item_label(node), excluded=m.group(1),
+                                                           home=rule.form_items[0])
+                return rule, line
+    return None
+
+
+def narrowed(ref: ItemRef, text: str, min_word: int = 3) -> ItemRef:
+    """A section or item named by its place, with the words of fields inside it (「Ⅴの…個人情報ファイル簿について
+    書く欄」): the smallest item holding every field whose label shares the question's longest such words (Ⅴ 1.:
+    ④個人情報ファイル簿の公表, ⑥個人情報ファイル簿への不記載等). The reference as it is otherwise."""
+    from bot.form import load_form
+
+    form = load_form()
+    if ref.how != "place" or len(ref.nodes) != 1:
+        return ref
+    inside = [n for n in form.descendants(ref.node.id) if "{n}" not in n.label]
+    if not inside:
+        return ref
+    q = compact(normalize(text))
+    own = compact(" ".join([ref.node.label, *(a.label for a in form.ancestors(ref.node.id))]))
+    best, hits = 0, []
+    for n in inside:
+        size = _shared(q, compact(n.label), own, min_word)
+        if size > best:
+            best, hits = size, [n]
+        elif size == best and size:
+            hits.append(n)
+    if not best or len(hits) == len(inside):
+        return ref
+    # one field the form repeats in every risk block (リスクへの対策は十分か): its first instance stands for all
+    same = len({n.label for n in hits}) == 1 and not any(form.descendants(n.id) for n in hits)
+    common = hits[0] if len(hits) == 1 or same else _common_ancestor(hits)
+    if common is None or common.id == ref.node.id:
+        return ref
+    return ItemRef(nodes=[common], how="place", start=ref.start, end=ref.end)
+
+
+NARROW_MIN_CHARS = 5  # a shared run of any characters; a run of kanji or katakana alone counts from 3 (手数料)
+NARROW_MIN_WORD = 3
+# the form's generic words, and rules.md's qualifiers with nothing behind them, name no field
+_GENERIC_RUNS = ("特定個人情報ファイル", "特定個人情報", "適切", "確実", "厳重", "適正", "徹底", "十分", "必要")
+_WORD_RUN = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]+")
+
+
+def _shared(q: str, label: str, own: str, min_word: int = NARROW_MIN_WORD) -> int:
+    """The longest run of characters a label shares with the question (5 or more, or 3 or more kanji/katakana), not
+    the form's generic words and not words of the named item's own label."""
+    best = 0
+    for i in range(len(label)):
+        for j in range(len(label), i + best, -1):
+            run = label[i:j]
+            if run in q and run not in own and not any(run in g for g in _GENERIC_RUNS) and (
+                    len(run) >= NARROW_MIN_CHARS or (len(run) >= min_word and _WORD_RUN.fullmatch(run))):
+                best = j - i
+                break
+    return best
+
+
+def _common_ancestor(nodes: list[FormFieldSpec]) -> FormFieldSpec | None:
+    from bot.form import load_form
+
+    form = load_form()
+    chains = [[n.id, *(a.id for a in form.ancestors(n.id))] for n in nodes]
+    for nid in chains[0]:
+        if all(nid in c for c in chains[1:]):
+            return form.get(nid)
     return None
 
 
@@ -336,8 +473,27 @@ def _related(rule: ProcedureRule, ref: ItemRef) -> bool:
 # --------------------------------------------------------------------------- procedure answers
 
 
+def _schedule_lines(case: ScheduleCase) -> list[str]:
+    t = _t()["procedure"]
+    programming = month_ja(case.programming)
+    late = case.late
+    if late:
+        steps = "、".join(f"{s}（{month_ja(d)}）" for s, d in late)
+        return [t["schedule_late"].format(programming=programming, steps=steps)]
+    steps = "、".join(f"{s}（{month_ja(d)}）" for s, d in case.steps)
+    return [t["schedule_ok"].format(programming=programming, steps=steps)]
+
+
+def _band_items(case: BandCase) -> list[str] | None:
+    """The items a comparison of bands is about: a 委託事項's or 提供先's number and its file's (Ⅱ 2. ②)."""
+    if not case.part:
+        return None
+    part = "Ⅱ 5. ④提供する情報の対象となる本人の数" if case.part == "provision" else "Ⅱ 4. ②対象となる本人の数"
+    return [part, "Ⅱ 2. ②対象となる本人の数"]
+
+
 def rule_answer(engine, rule: ProcedureRule, text: str, original: str = "",
-                opening: list[str] | None = None) -> Answer:
+                opening: list[str] | None = None, form_items: list[str] | None = None) -> Answer:
     """The rule in one sentence, where it goes, its details, who reviews it. `opening`: what the rule makes of the
     question's own dates, numbers or quotes (bot/procedure_cases.py), stated first and cited to the rule."""
     p = load_procedures()
@@ -363,8 +519,9 @@ def rule_answer(engine, rule: ProcedureRule, text: str, original: str = "",
         out.add(d, cite)
     _reviewed_by(engine, out, rule.checkpoints)
     _guideline_place(engine, out, text, rule_nodes(rule), rule.checkpoints)
+    items = list(dict.fromkeys([*(form_items or []), *rule.form_items]))
     return Answer(answer=out.text(), checkpoints=_refs(engine, rule.checkpoints), citations=out.citations,
-                  topic=AnswerTopic(kind="procedure", id=rule.id), form_items=list(rule.form_items))
+                  topic=AnswerTopic(kind="procedure", id=rule.id), form_items=items)
 
 
 def _rule_and_named_nodes(rule: ProcedureRule, text: str) -> list[FormFieldSpec]:
@@ -496,7 +653,7 @@ _COUNT_FIELDS = {"ii_3_7_users", "ii_2_2", "i_1_3", "ii_4_3"}
 _CHANGE_RULES = {"important_change", "correction", "asterisk", "threshold"}
 
 
-def change_answer(engine, change: ChangeCase, text: str) -> Answer:
+def change_answer(engine, change: ChangeCase, text: str, timing: bool = False) -> Answer:
     p = load_procedures()
     rule = p.rule("important_change" if change.important else "correction")
     t = _t()["procedure"]
@@ -504,10 +661,16 @@ def change_answer(engine, change: ChangeCase, text: str) -> Answer:
     cite = procedure_citation(rule)
     key = "change_important" if change.important else "change_correction"
     out.add(t[key].format(item=change.item, why=change.why), cite)
+    for also in change.also:  # each item the question names, with its own verdict (the exception of Ⅲ 7. リスク1 ⑨)
+        also_rule = p.rule("important_change" if also.important else "correction")
+        also_key = "change_important" if also.important else "change_correction"
+        out.add(t[also_key].format(item=also.item, why=also.why), procedure_citation(also_rule))
     if not change.important:
         n = out.cite(cite)
         out.lines.append(t["where"].format(items="「Ⅵ (別添3) 変更箇所」", n=n))
     out.add(rule.rule, cite)
+    if timing:  # asked when: the re-assessment of a changed system is done before programming starts
+        out.add(p.rule("timing").rule, procedure_citation(p.rule("timing")))
     for d in rule.details[:MAX_DETAILS]:
         out.add(d, cite)
     if change.field_id in _COUNT_FIELDS:
@@ -525,7 +688,11 @@ def change_answer(engine, change: ChangeCase, text: str) -> Answer:
     _reviewed_by(engine, out, ids)
     nodes = [load_form().get(change.field_id)] if change.field_id else []
     _guideline_place(engine, out, text, nodes, ids)
-    items = [change.item, *[x for x in rule.form_items if x != change.item]]
+    # a narrower item named besides (Ⅲ 7. リスク1 ⑨ besides Ⅲ) is what the question singles out
+    narrower = [o.item for o in change.also if o.field_id and change.field_id
+                and change.field_id in [a.id for a in load_form().ancestors(o.field_id)]]
+    items = list(dict.fromkeys([*narrower, change.item, *[o.item for o in change.also],
+                                *[x for x in rule.form_items if x != change.item]]))
     return Answer(answer=out.text(), checkpoints=_refs(engine, ids), citations=out.citations,
                   topic=AnswerTopic(kind="procedure", id=rule.id), form_items=items)
 
@@ -610,6 +777,10 @@ def form_item_answer(engine, ref: ItemRef, text: str, llm=None, original: str = 
         intro.append((tf["none_ok"], cite))
     if node.kind in ("choice", "checkbox") and node.options:
         intro.append((tf["options"].format(options=" / ".join(node.options)), cite))
+        # a choice that says the risk is not met (課題が残されている, 十分に行っていない …) is a finding (rules.md)
+        weak = load_procedures().rule("weak_choice")
+        if any(o in weak.rule for o in node.options):
+            intro.append((weak.rule, procedure_citation(weak)))
     for line in _conditions(ref.nodes):
         intro.append((line, cite))
     for i, rule in enumerate(rules_for_item(ref.nodes)[:MAX_ITEM_RULES]):
@@ -639,7 +810,9 @@ def _judged_field(nodes: list[FormFieldSpec]) -> FormFieldSpec | None:
 
     form = load_form()
     for node in nodes:
-        for n in [node, *form.descendants(node.id), *nodes_at(list(path_key(node.path)))]:
+        # the text a choice requires (「定めている」 -> ルールの内容及びルール遵守の確認方法) is judged for it
+        required = [m for m in form if any(str(c).split("=")[0] == node.id for c in m.required_when)]
+        for n in [node, *form.descendants(node.id), *nodes_at(list(path_key(node.path))), *required]:
             if n.kind == "text" and n.judge is not None:
                 return n
     return None
@@ -662,6 +835,13 @@ def body_lines(nodes: list[FormFieldSpec], text: str) -> list[str]:
             tf["body_instead"][asker]]
 
 
+@lru_cache(maxsize=1)
+def _form_words() -> frozenset[str]:
+    """Every label, variant and option of the form: a quote that is one of them names the form (「リスクへの対策は
+    十分か」), it is no answer to judge."""
+    return frozenset(w for n in load_form() for w in (n.label, *n.variants, *n.options))
+
+
 def answer_quote(nodes: list[FormFieldSpec], text: str) -> str | None:
     """The first text the question quotes as the answer of an item whose field the checker judges: not one of its
     options or labels (「発生あり」, 「委託しない」 are choices), not a word or two."""
@@ -672,7 +852,7 @@ def answer_quote(nodes: list[FormFieldSpec], text: str) -> str | None:
         return None
     from bot.bilingual import is_english
 
-    words = {o for n in nodes for o in n.options} | {n.label for n in nodes} | set(field.options)
+    words = {o for n in nodes for o in n.options} | {n.label for n in nodes} | set(field.options) | _form_words()
     # an English question's quote is judged in its Japanese reading (the reading's 「…」), not as English text
     return next((q for q in quoted(text) if q not in words and len(q) >= 6 and not is_english(q)), None)
 
@@ -944,19 +1124,21 @@ def gist(engine, answer: Answer, question: str) -> str:
                 return g["threshold"].format(people=f"{case.people:,}", handlers=handlers, incident=incident,
                                              required=_en_assessments(case.required), row=case.row)
         if topic.id in ("important_change", "correction"):
-            change = change_case(reading)
+            change = change_case(reading) or change_case(question)
             if change is not None:
                 return g["change_important" if change.important else "change_correction"].format(item=change.item)
         rule = next((r for r in load_procedures().rules if r.id == topic.id), None)
         return g["procedure"].format(gist=rule.gist_en if rule else "")
+    # a quoted draft text the answer judged not concrete: what it lacks, said in English too
+    flagged = g["quote_flagged"] if _t()["procedure"]["quote_flagged_marker"] in answer.answer else ""
     if topic.kind == "form_item":
         ids = ", ".join(c.id for c in answer.checkpoints[:2] if not c.id.startswith("V"))
         extra = g["form_item_checkpoints"].format(ids=ids) if ids else ""
-        return g["form_item"].format(label=topic.id, checkpoints=extra)
+        return g["form_item"].format(label=topic.id, checkpoints=extra) + flagged
     top = answer.checkpoints[0] if answer.checkpoints else None
     if top is None:
         return g["out_of_scope"]
     vp = engine.catalog.viewpoint(top.id)
     if vp is not None and engine.catalog.checkpoint(top.id) is None:
-        return g["viewpoint"].format(number=vp.number, title=vp.title, section=top.section)
-    return g["checkpoint"].format(id=top.id, title=top.title, section=top.section)
+        return g["viewpoint"].format(number=vp.number, title=vp.title, section=top.section) + flagged
+    return g["checkpoint"].format(id=top.id, title=top.title, section=top.section) + flagged

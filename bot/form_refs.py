@@ -316,7 +316,10 @@ def _refine(nodes: list[FormFieldSpec], around: str, words: set[str], depth: int
 
 
 _WEAK_WORDS = {"内容", "方法", "記載", "措置", "対策", "リス", "スク", "具体", "体的", "情報", "特定", "個人", "定個",
-               "人情", "書き", "何を", "場合"}
+               "人情", "書き", "何を", "場合",
+               # rules.md's qualifiers with nothing behind them name no field (「適切な方法により消去」 is not 再委託の
+               # 「適切な取扱いの確保」)
+               "適切", "確実", "厳重", "適正", "徹底"}
 
 
 def _refine_by_word(nodes: list[FormFieldSpec], candidates: list[FormFieldSpec], around: str) -> list[FormFieldSpec]:

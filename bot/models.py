@@ -345,6 +345,9 @@ class ChangeCase(BaseModel):
     field_id: str | None = None
     important: bool = Field(description="the item carries ※ (or sits in Ⅲ / Ⅳ, except Ⅲ 7. リスク1 ⑨)")
     why: str = ""
+    also: list[ChangeCase] = Field(default_factory=list,
+                                   description="other items the question names by their place, judged the same way "
+                                               "(「Ⅲの変更は全部？Ⅲ 7. リスク1 ⑨も？」)")
 
 
 # --------------------------------------------------------------------------- drafts and checks

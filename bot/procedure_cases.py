@@ -135,6 +135,38 @@ def consultation_period_case(text: str, today: dt.date | None = None) -> PeriodC
     return PeriodCase(start=start, end=end, stated=stated_days(text), dated=found[pair[0]].dated)
 
 
+# a length the question gives instead of dates: 3週間, 20日間, 25日しか, 二週間 (rules.md: 30 days or more). A month is
+# not read: 28 to 31 days, the dates decide
+_LENGTH = re.compile(r"(?P<n>\d+|[〇一二三四五六七八九十]+)\s*"
+                     r"(?:(?P<w>週間)|日間|日(?=\s*(?:しか|だけ|程度|くらい|ぐらい|ほど|弱)))")
+
+
+@dataclass
+class LengthCase:
+    said: str  # as the question writes it: 3週間
+    days: int
+
+    @property
+    def short(self) -> bool:
+        return self.days < CONSULTATION_DAYS
+
+
+def consultation_length_case(text: str) -> LengthCase | None:
+    """A consultation period the question gives as a length (「3週間くらいしか取れない」): its days against the 30
+    days of rules.md; None when it gives none (dates are counted by consultation_period_case)."""
+    from bot.procedures import _kanji_number
+
+    m = _LENGTH.search(normalize(text))
+    if m is None:
+        return None
+    raw = m.group("n")
+    n = int(raw) if raw.isdigit() else (_kanji_number(raw) or 0)
+    days = n * 7 if m.group("w") else n
+    if days <= 0:
+        return None
+    return LengthCase(said=re.sub(r"\s+", "", m.group(0)), days=days)
+
+
 # --------------------------------------------------------------------------- consultation before inspection
 
 
@@ -191,6 +223,77 @@ def order_case(text: str, today: dt.date | None = None) -> OrderCase | None:
     return None
 
 
+# --------------------------------------------------------------------------- the assessment before programming
+
+
+# a month, with its year when written (令和8年4月, 2026年4月, 4月); a later month without a year takes the year
+# before it
+_YEAR_MONTH_RE = re.compile(r"(?:(?P<era>令和|平成|R)\s*(?P<ey>元|\d{1,2})\s*年\s*|(?P<gy>(?:19|20)\d{2})\s*年\s*)?"
+                            r"(?<!\d)(?P<mo>\d{1,2})\s*月")
+_PROGRAMMING = re.compile(r"プログラミング|開発|改修|構築|カスタマイズ|programming|development", re.IGNORECASE)
+_ASSESSMENT_STEP = re.compile(r"第三者点検|審議会|公表|意見聴取|パブコメ|パブリックコメント|意見募集|提出|承認|評価")
+_STEP_NAMES = {"審議会": "第三者点検", "パブコメ": "意見聴取", "パブリックコメント": "意見聴取", "意見募集": "意見聴取",
+               "承認": "提出"}
+_SCHEDULE_CLAUSE = re.compile(r"[。、，,？?！!\n]")
+
+
+@dataclass
+class ScheduleCase:
+    """rules.md "Timing" and "Dates in order": a planned programming start and the assessment's own steps."""
+
+    programming: dt.date  # the first day of the month programming starts
+    steps: list[tuple[str, dt.date]]  # (step, first day of its month) in the order written
+
+    @property
+    def late(self) -> list[tuple[str, dt.date]]:
+        """The steps planned in the month programming starts or later."""
+        return [(s, d) for s, d in self.steps if d >= self.programming]
+
+
+def schedule_case(text: str, today: dt.date | None = None) -> ScheduleCase | None:
+    """The month programming starts and the months of the assessment's steps (第三者点検, 公表, 意見聴取 …) the
+    question gives; None without both."""
+    q = normalize(text)
+    year = (today or dt.date.today()).year
+    programming: dt.date | None = None
+    steps: list[tuple[str, dt.date]] = []
+    for m in _YEAR_MONTH_RE.finditer(q):
+        if m.group("era"):
+            year = _ERA_START[m.group("era")] + (1 if m.group("ey") == "元" else int(m.group("ey")))
+        elif m.group("gy"):
+            year = int(m.group("gy"))
+        month = int(m.group("mo"))
+        if not 1 <= month <= 12:
+            continue
+        on = dt.date(year, month, 1)
+        before = _SCHEDULE_CLAUSE.split(q[max(0, m.start() - 30) : m.start()])[-1]
+        after = _SCHEDULE_CLAUSE.split(q[m.end() : m.end() + 20])[0]
+        # what the month is of: the nearest word (after it, then before it) naming programming or a step; a named
+        # step (第三者点検) before the bare 評価
+        near: list[tuple[int, str, str]] = []
+        for rx, kind in ((_PROGRAMMING, "programming"), (_ASSESSMENT_STEP, "step")):
+            near += [(x.start(), kind, x.group(0)) for x in rx.finditer(after)]
+            near += [(len(before) - x.end(), kind, x.group(0)) for x in rx.finditer(before)]
+        if not near:
+            continue
+        near.sort(key=lambda x: (x[0], x[2] == "評価"))
+        kind, word = near[0][1], near[0][2]
+        if kind == "programming":
+            programming = programming or on
+            continue
+        if word == "評価":
+            word = next((w for _, k, w in near if k == "step" and w != "評価"), word)
+        steps.append((_STEP_NAMES.get(word, word), on))
+    if programming is None or not steps:
+        return None
+    return ScheduleCase(programming=programming, steps=steps)
+
+
+def month_ja(d: dt.date) -> str:
+    """2026-04-01 -> 令和8年4月."""
+    return f"令和{d.year - 2018}年{d.month}月" if d.year >= 2019 else f"{d.year}年{d.month}月"
+
+
 # --------------------------------------------------------------------------- number bands
 
 
@@ -206,6 +309,7 @@ class BandCase:
     high: float
     compatible: bool
     part_exceeds: bool = False  # the second is a 委託事項's / 提供先's band above its file's (or the reverse)
+    part: str = ""  # "entrustment" or "provision" when one band is a 委託事項's or a 提供先's
 
 
 def band_case(text: str) -> BandCase | None:
@@ -227,7 +331,61 @@ def band_case(text: str) -> BandCase | None:
     if part1 != part2:
         part, whole = (b1, b2) if part1 else (b2, b1)
         case.part_exceeds = exceeds(part, whole)
+        pos = p1 if part1 else p2
+        named = _PART.findall(q[max(0, pos - 25) : pos])
+        case.part = "provision" if named and named[-1] in ("提供先", "移転先", "提供する情報") else "entrustment"
     return case
+
+
+# a choice asked about (どれを選べば, どの区分): 「どれが必要？」 asks which assessment
+_ASKS_CHOICE = re.compile(r"選べ|選ぶ|選び|選択|選ん|どの区分|どこに(?:チェック|印)|which option|choose|select",
+                          re.IGNORECASE)
+# which assessment to do is the threshold's question (「評価はどれをやればいい？」), not a field's choice
+_ASKS_ASSESSMENT = re.compile(r"評価(?:は|を|が|って)?(?:どれ|どの|何)|どの評価|必要な評価|評価の種類|assessment")
+_HANDLER_FIELDS = ("ii_3_7_users", "ii_4_3")
+
+
+@dataclass
+class CountOption:
+    field_id: str
+    label: str  # the field as the form writes it: Ⅱ 2. ②対象となる本人の数
+    count: int
+    option: str  # the option whose range holds the count
+
+
+def count_options(text: str) -> list[CountOption]:
+    """A number the question gives (約45万人) and the count fields it names (Ⅰ 1. ③, Ⅱ 2. ②, Ⅱ 3. ⑦ …), when it asks
+    which choice to pick: the option of each field whose range holds the number (the choice lists use different
+    limits, rules.md). A number written as a limit (「30万人以上」, 30万人未満) is an option, not the count."""
+    from bot.form_refs import item_label, resolve_items
+    from bot.procedures import _numbers
+
+    q = normalize(text)
+    if not _ASKS_CHOICE.search(q) or _ASKS_ASSESSMENT.search(q):
+        return []
+    from bot.form import load_form
+
+    form = load_form()
+    # the count field named, or the one inside the item named (Ⅱ 3. ⑦使用の主体 -> 使用者数)
+    fields = list({n.id: n for r in resolve_items(text) if r.explicit
+                   for n in [r.node, *form.descendants(r.node.id)] if any(band(o) for o in n.options)}.values())
+    if not fields:
+        return []
+    counts = [n for n in _numbers(q) if not re.match(r"\s*(?:以上|未満|超)", q[n.end : n.end + 3])]
+    out: list[CountOption] = []
+    for node in fields:
+        handlers = node.id in _HANDLER_FIELDS
+        mine = [n for n in counts if n.role == ("handlers" if handlers else "people")] or \
+            [n for n in counts if n.role is None]
+        if not mine:
+            continue
+        value = max(n.value for n in mine)
+        for option in node.options:
+            b = band(option)
+            if b is not None and b[0] <= value < b[1]:
+                out.append(CountOption(node.id, item_label(node), value, re.sub(r"（.*?）", "", option)))
+                break
+    return out
 
 
 def people_range(low: float, high: float) -> str:

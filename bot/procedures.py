@@ -33,6 +33,7 @@ class Procedures:
     change_words: list[str]
     change_consequences: list[str]
     change_items: list[tuple[str, str]]  # (term, form node id), longest term first
+    everyday_terms: frozenset[str] = frozenset()  # change terms said of many things besides the assessment
 
     def rule(self, rule_id: str) -> ProcedureRule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -41,7 +42,9 @@ class Procedures:
 @lru_cache(maxsize=1)
 def load_procedures() -> Procedures:
     data = knowledge_yaml("procedures.yaml")
-    items = [(str(t), str(ci["field"])) for ci in data.get("change_items", []) for t in ci["terms"]]
+    items = [(str(t), str(ci["field"])) for ci in data.get("change_items", [])
+             for t in [*ci["terms"], *ci.get("everyday", [])]]
+    everyday = frozenset(str(t) for ci in data.get("change_items", []) for t in ci.get("everyday", []))
     items.sort(key=lambda x: -len(x[0]))
     form = load_form()
     for _, fid in items:
@@ -53,6 +56,7 @@ def load_procedures() -> Procedures:
         change_words=[str(w) for w in data.get("change_words", [])],
         change_consequences=[str(w) for w in data.get("change_consequences", [])],
         change_items=items,
+        everyday_terms=everyday,
     )
 
 
@@ -508,34 +512,51 @@ def is_important_change(node: FormFieldSpec) -> tuple[bool, str]:
     for child in form.descendants(node.id):
         if child.required:
             return True, f"「{item_label(node)}」には※の付いた「{item_label(child)}」が含まれます"
+    # a choice that switches a ※ item on or off (Ⅱ 5. 提供・移転の有無 -> Ⅲ 5.): changing it changes that item too
+    for other in form:
+        conds = [c for x in [*other.not_applicable_when, *other.required_when] for c in str(x).split("&")]
+        if any(re.split(r"!?=", str(c))[0] == node.id for c in conds) and _marked(other):
+            return True, f"「{item_label(node)}」を変えると、※の付いた「{item_label(other)}」の記載の要否も変わります"
     return False, f"「{item_label(node)}」には※が付いていません"
 
 
+def _marked(node: FormFieldSpec) -> bool:
+    """The item carries ※ itself or under its heading (Ⅲ except 7. リスク1 ⑨, Ⅳ)."""
+    if path_key(node.path)[: len(_EXCEPTED)] == _EXCEPTED:
+        return False
+    return any(n.required for n in [node, *load_form().ancestors(node.id)])
+
+
 def _change_item(question: str) -> FormFieldSpec | None:
-    """What changes: a place (Ⅲ 4.) first, then the longer of an everyday name (knowledge/procedures.yaml
-    change_items) and a form label."""
+    found = _change_item_and_term(question)
+    return found[0] if found else None
+
+
+def _change_item_and_term(question: str) -> tuple[FormFieldSpec, str] | None:
+    """What changes, and the words that named it: a place (Ⅲ 4.) first, then the longer of an everyday name
+    (knowledge/procedures.yaml change_items) and a form label."""
     flat = _flat(question)
     refs = [r for r in resolve_items(question) if r.explicit]
     if refs and refs[0].how == "place":
-        return refs[0].node
-    best: tuple[int, FormFieldSpec] | None = None
+        return refs[0].node, "place"
+    best: tuple[int, FormFieldSpec, str] | None = None
     # the question's words, then its everyday words read as the form's (下請けに出す -> 再委託に出す, glossary.yaml)
     for text in dict.fromkeys((flat, _form_words(flat))):
         for term, fid in load_procedures().change_items:
             if len(term) > 2 and term.startswith("/") and term.endswith("/"):
                 m = _pattern(term[1:-1]).search(text)
                 if m:
-                    best = (m.end() - m.start(), load_form().get(fid))
+                    best = (m.end() - m.start(), load_form().get(fid), term)
                     break
             elif _flat(term) in text:
-                best = (len(_flat(term)), load_form().get(fid))
+                best = (len(_flat(term)), load_form().get(fid), term)
                 break
         if best is not None:
             break
     for ref in refs:
         if best is None or ref.end - ref.start > best[0]:
-            best = (ref.end - ref.start, ref.node)
-    return best[1] if best else None
+            best = (ref.end - ref.start, ref.node, "label")
+    return (best[1], best[2]) if best else None
 
 
 @lru_cache(maxsize=1)
@@ -569,19 +590,127 @@ def is_change_question(question: str) -> bool:
     """A change (変更, 増やす, 変わる …) and what follows from it (再評価, 修正, どうなる …). The form's own labels that
     contain 変更 (（別添3）変更箇所, ⑥変更の妥当性) are no change."""
     p = load_procedures()
-    flat = _flat(question)
-    bare = flat
+    # the words of a quoted draft text (「必要に応じて研修を行う」) are not the question's; a quoted term
+    # (「重要な変更」) is
+    flat = _flat(_QUOTED_TEXT.sub("\u3000", normalize(question)))
+    bare = _KIND_CHANGES.sub("", flat)
     for label in _LABELS_WITH_CHANGE:
         bare = bare.replace(label, "")
     return _has(bare, p.change_words) and _has(flat, p.change_consequences)
 
 
+_QUOTED_TEXT = re.compile(r"「[^「」]{8,}」|『[^『』]{8,}』")
+# the kind of assessment required changing is the threshold's question (「重大事故があった。必要な評価の種類は変わり
+# ますか」), not a change to an item of the published assessment
+_KIND_CHANGES = re.compile(r"(?:必要な)?評価(?:の種類|の区分|の種別)?(?:は|が|も)?(?:変わ|変え|変更)")
+
+
+# the threshold's result made heavier (by a serious incident, rules.md): the assessment is done again, whatever item
+# the question also names (「重大事故でしきい値判断の結果が重い評価に変わった。修正で済む？」)
+_HEAVIER = re.compile(r"(?:しきい値|閾値)[^。？?]{0,24}(?:重い|重く|重たい|重た|厳しい|厳しく|上の評価)|"
+                      r"(?:より|もっと)(?:重い|重たい)評価")
+HEAVIER_WHY = "しきい値判断の結果がより重い評価に変わる場合は、修正では済まず、評価を再実施します"
+
+# the answer a choice has now, quoted (今「再委託しない」になっている, 「委託しない」で公表している)
+_NOW_BEFORE = re.compile(r"(?:今|いま|現在|現状|これまで|従来|もともと|元々|公表済みの評価書では|評価書では)"
+                         r"[^。？?「」]{0,8}$")
+_NOW_AFTER = re.compile(r"^(?:に(?:なって|して|なってい)|として|と(?:して|記載|書い)|で公表|を選|のまま|"
+                        r"にチェック|に印)")
+
+
+def _quoted_spans(q: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)[1:-1]) for m in _QUOTED_SPAN.finditer(q)]
+
+
+def _common_prefix(words: list[str]) -> str:
+    """The characters all the options begin with: 再委託 of 再委託する / 再委託しない."""
+    first = min(words, key=len)
+    n = 0
+    while n < len(first) and all(w[n] == first[n] for w in words):
+        n += 1
+    return first[:n]
+
+
+# an option's stem said as a deed or a plan: 再委託したい, 委託する, 再委託の申し出, 委託を検討 (not 再委託の欄,
+# not 再委託しない)
+_DEED = (r"(?:し(?!な[いかく])|する|させ|を始め|を開始|あり|"
+         r"(?:の|を|が)(?:申し出|申出|予定|検討|希望|要望|依頼|相談|計画|話))")
+
+
+def option_switch(question: str) -> FormFieldSpec | None:
+    """A change from one choice to another on a form item (rules.md: a change is read by what it does): the question
+    quotes the item's answer now (今「再委託しない」になっています) and speaks of another of its options outside the
+    quotes (再委託したい, 「再委託する」に変える). The item, or None."""
+    q = normalize(question)
+    spans = _quoted_spans(q)
+    if not spans:
+        return None
+    outside = _QUOTED_SPAN.sub("\u3000", q)
+    form = load_form()
+    for start, end, quote in spans:
+        now = bool(_NOW_BEFORE.search(q[max(0, start - 20) : start])) or bool(_NOW_AFTER.match(q[end : end + 8]))
+        if not now:
+            continue
+        cq = _flat(quote)
+        for node in form:
+            opts = [_flat(o) for o in node.options]
+            if cq not in opts or len(opts) < 2:
+                continue
+            others = [o for o in opts if o != cq]
+            if any(_flat(x) in others for _, _, x in spans):
+                return node
+            # another option said as a deed outside the quotes: 再委託したい, 委託する, 発生した (not 再委託の欄,
+            # not 再委託しない)
+            for other in others:
+                base = _common_prefix([cq, other]).rstrip("し")
+                if len(base) >= 2 and re.search(re.escape(base) + _DEED,
+                                                _flat(outside)):
+                    return node
+    return None
+
+
+_ABOUT_ASSESSMENT = re.compile(r"評価|pia|assessment|公表|別添|変更箇所|重要な変更|様式|記載|委託|受託|特定個人情報|"
+                               r"個人番号|マイナンバー|番号法", re.IGNORECASE)
+
+
 def change_case(question: str) -> ChangeCase | None:
-    """A change to a published assessment, when the question asks about one and names what changes."""
+    """A change to a published assessment, when the question asks about one and names what changes: a ※ item
+    changed, a choice switched from one option to another, or the threshold's result made heavier."""
+    p = load_procedures()
+    flat = _flat(question)
+    asks = _has(flat, p.change_consequences)
+    became = _has(flat, p.change_words) or "なっ" in flat or "なり" in flat
+    if asks and became and _HEAVIER.search(normalize(question)):
+        result = load_form().get("vi_1_2")
+        return ChangeCase(item=item_label(result), field_id=result.id, important=True, why=HEAVIER_WHY)
+    switched = option_switch(question) if asks else None
+    if switched is not None:
+        important, why = is_important_change(switched)
+        return ChangeCase(item=item_label(switched), field_id=switched.id, important=important, why=why)
     if not is_change_question(question):
         return None
-    node = _change_item(question)
-    if node is None:
+    found = _change_item_and_term(question)
+    if found is None:
+        return None
+    node, term = found
+    # a change named in words said of many things (社名, 電話番号, 研修) is the assessment's only when the question
+    # speaks of the assessment: 「社名変更の登記に必要な書類は？」 is not
+    if term in p.everyday_terms and not _ABOUT_ASSESSMENT.search(flat):
         return None
     important, why = is_important_change(node)
-    return ChangeCase(item=item_label(node), field_id=node.id, important=important, why=why)
+    return ChangeCase(item=item_label(node), field_id=node.id, important=important, why=why,
+                      also=_also_named(question, node))
+
+
+def _also_named(question: str, node: FormFieldSpec) -> list[ChangeCase]:
+    """The other items the question names by a place of their own (Ⅲ 7. リスク1 ⑨ besides Ⅲ), each judged: an
+    exception the question asks about is answered, not hidden behind the first item's verdict."""
+    out: list[ChangeCase] = []
+    seen = {node.id}
+    for ref in resolve_items(question):
+        if not ref.explicit or ref.how != "place" or ref.node.id in seen or ref.end - ref.start <= 2:
+            continue
+        seen.add(ref.node.id)
+        important, why = is_important_change(ref.node)
+        out.append(ChangeCase(item=item_label(ref.node), field_id=ref.node.id, important=important, why=why))
+    return out
