@@ -297,6 +297,13 @@ class Alt:
     concepts: tuple[str, ...]
     any: bool
     head: bool = False  # "$": matches no morpheme where the noun compound before it ends (住民が, not 住民票)
+    words: frozenset[str] = frozenset()  # the forms of its one-morpheme terms of two characters or more
+
+
+# Sudachi keeps some compounds of a thing's name as one morpheme even in mode A (仕切り板, 裁断機): a one-morpheme
+# term of two characters or more meets such a noun when the rest is one of these object heads. Not any ending:
+# 錠 never meets 錠剤, and a one-character term never meets a longer word.
+_OBJECT_TAILS = ("板", "機", "器", "具", "台", "棚", "庫", "箱")
 
 
 CSeq = tuple[Alt, ...]
@@ -324,7 +331,9 @@ def compile_pattern(text: str) -> tuple[CSeq, ...]:
                     head = True
                 else:
                     any_ = True
-            alts.append(Alt({k: tuple(v) for k, v in lemmas.items()}, tuple(pos), tuple(concepts), any_, head))
+            words = frozenset(k for k, seqs in lemmas.items() if len(k) >= 2 and any(len(w) == 1 for w in seqs))
+            alts.append(Alt({k: tuple(v) for k, v in lemmas.items()}, tuple(pos), tuple(concepts), any_, head,
+                            words))
         out.append(tuple(alts))
     return tuple(out)
 
@@ -366,6 +375,9 @@ class Matcher:
                     span = bound.get(i) or bound.get(i + n - 1)
                     if span is None or (i <= span[0] and i + n >= span[1]):
                         ends.add(i + n)
+        if alt.words and u.pos[:1] == ("名詞",) and len(u.lemma) >= 3 and u.lemma[-1] in _OBJECT_TAILS \
+                and u.lemma[:-1] in alt.words and i not in bound:
+            ends.add(i + 1)  # 仕切り板 for 仕切り
         for name, excluded in alt.pos:
             if name in u.pos and not (u.keys & excluded):
                 ends.add(i + 1)
@@ -431,7 +443,8 @@ class Matcher:
         units = self.a.units
         start = self._start_keys(seq[0])
         for i in range(len(units)):
-            if start is not None and not (units[i].keys & start):
+            if start is not None and not (units[i].keys & start) and not (
+                    units[i].lemma[-1:] in _OBJECT_TAILS and units[i].lemma[:-1] in start):
                 continue
             ends = self._seq_ends(seq, i)
             if ends:

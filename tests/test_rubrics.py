@@ -475,3 +475,45 @@ def test_each_kind_the_held_out_drafts_exposed_is_told_apart(cid, field, concret
 def test_each_kind_the_independent_set_exposed_is_told_apart(cid, field, concrete, boilerplate):
     assert judged(cid, field, concrete) not in FLAGGED
     assert judged(cid, field, boilerplate) in FLAGGED
+
+
+# --------------------------------------------------------------------------- kinds the round-2 set exposed
+# Sentences of our own, one per mechanism; each assertion fails without the fix it names.
+
+ROUND2_NAMED = [
+    # a sequence written with に twice (事務 + に + における): 「…事務における」 names the work of a declaration
+    ("V12", "本組合は、介護保険事務における特定個人情報ファイルの取扱いに当たり、宣言する。", "work"),
+    # two recognisers written as one `~` pattern: a destruction method counted only beside 復元できない
+    ("23", "使用済みのディスクは業者が破砕する。", "method"),
+    ("68", "不要になった記憶媒体は穿孔して廃棄する。", "method"),
+    # a screen of an online form is where the purpose is shown
+    ("11", "オンライン申請の入力画面に利用目的を表示している。", "channel"),
+    # post only the person can receive checks who applied
+    ("27", "交付通知は本人限定受取郵便で送付する。", "documents"),
+    # checking a log in any of its verbs (確かめる) and signing it
+    ("38", "係長が毎月、照会受付簿と操作ログを突き合わせて確かめる。", "monitoring"),
+    ("38", "担当者は閲覧簿に署名する。", "monitoring"),
+    # a permission given per occasion names who may work; a connection enabled only then is a system restriction
+    ("42", "保守作業は、情報政策課が許可した事業者の作業に限る。", "people"),
+    ("42", "リモート保守の接続は作業日だけ有効にする。", "system"),
+    # a register is also a 表 (提供記録表)
+    ("49", "提供したときは、日付と件数を提供記録表に記入する。", "where"),
+    # going round to look is a check
+    ("31", "係長が毎日、窓口の書類の置き方を巡回して見る。", "measure"),
+    ("31", "課長が週1回、机上の書類を見て回る。", "measure"),
+    # a compound Sudachi keeps whole (仕切り板) meets the term it is made of
+    ("62", "窓口と事務室の間には仕切り板を立てている。", "exposure"),
+]
+
+
+@pytest.mark.parametrize("cid,text,item", ROUND2_NAMED, ids=[f"{p[0]}-{p[2]}-{i}" for i, p in enumerate(ROUND2_NAMED)])
+def test_each_kind_the_round2_set_exposed_names_its_item(cid, text, item):
+    rubric = rubric_for(cid)
+    assert rubric is not None
+    assert item in coverage(rubric, text).named
+
+
+def test_a_compound_meets_its_term_only_through_an_object_head():
+    # 錠 never meets 錠剤 (剤 is no object head), and a one-character term never meets a longer word
+    assert "entry" not in coverage(rubric_for("62"), "錠剤を棚に置く。").named
+    assert "exposure" in coverage(rubric_for("62"), "来客との間に仕切り板を置く。").named
