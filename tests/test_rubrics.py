@@ -517,3 +517,33 @@ def test_a_compound_meets_its_term_only_through_an_object_head():
     # 錠 never meets 錠剤 (剤 is no object head), and a one-character term never meets a longer word
     assert "entry" not in coverage(rubric_for("62"), "錠剤を棚に置く。").named
     assert "exposure" in coverage(rubric_for("62"), "来客との間に仕切り板を置く。").named
+
+
+ROUND2_EMPTY = [
+    # a belief that another body ensures it is no measure of one's own (担保されているものと認識している)
+    ("56", "情報提供ネットワークシステムとの接続 — リスク3： 入手した特定個人情報が不正確であるリスク"
+           " — リスクに対する措置の内容",
+     "照会結果の正確性は、情報保有機関において担保されているものと認識している。"),
+    # the details referred to the laws instead of told (…法その他の法令の定めるところによる)
+    ("2", "特定個人情報ファイルを取り扱う事務 — ②事務の内容",
+     "本町が保険者として介護保険の給付に関する事務を行う。手続の詳細については、介護保険法その他の法令の定めるところによる。"),
+    # 厳に is an empty qualifier: a prohibition of the restated subject 厳に禁止 is still a restatement
+    ("38", "リスク3： 従業者が事務外で使用するリスク — リスクに対する措置の内容", "事務外での閲覧は厳に禁止している。"),
+    # a none-answer word opening a sentence as one of its words (不要となった…) is no none-answer
+    ("68", "リスク3： 特定個人情報が消去されずいつまでも存在するリスク — 消去手順 — 手順の内容",
+     "不要となった申請書については、速やかに廃棄することとしている。"),
+]
+
+
+@pytest.mark.parametrize("cid,field,text", ROUND2_EMPTY, ids=[f"{p[0]}-{i}" for i, p in enumerate(ROUND2_EMPTY)])
+def test_each_empty_kind_the_round2_set_exposed_is_flagged(cid, field, text):
+    assert judged(cid, field, text) in FLAGGED
+
+
+def test_a_none_answer_word_that_is_a_word_of_the_sentence_is_no_none_answer():
+    from bot.checker.text_rules import none_answer
+
+    assert none_answer("不要となった書類は、当日中に裁断する。") == (False, False)
+    assert none_answer("対象外の者の情報は入力しない。") == (False, False)
+    assert none_answer("不要（紙の申請書は受け付けていないため。）")[0]
+    assert none_answer("該当なし")[0]
