@@ -547,3 +547,37 @@ def test_a_none_answer_word_that_is_a_word_of_the_sentence_is_no_none_answer():
     assert none_answer("対象外の者の情報は入力しない。") == (False, False)
     assert none_answer("不要（紙の申請書は受け付けていないため。）")[0]
     assert none_answer("該当なし")[0]
+
+
+OTHER_31 = ("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及び"
+            "そのリスクに対する措置")
+OTHER_69 = "特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置"
+PHYSICAL = "⑤物理的対策 — 具体的な対策の内容"
+
+ROUND2_PAIRS = [
+    # a topic whose only act is an empty one names no measure (ログ等についても、厳重に管理している); a measure
+    # named beside it still counts
+    ("69", OTHER_69, "操作ログについては、毎月末に外部媒体へ書き出し、耐火金庫に保管している。",
+     "操作ログ等についても、厳重に管理している。"),
+    # …nor does a rule followed with an empty act (事務処理要綱に従い、適切に対応する)
+    ("31", OTHER_31, "郵送の申請書は、市の事務処理要綱に従い、受付簿に記録してから2名で開封する。",
+     "上記以外のリスクについては、市の事務処理要綱に従い、その都度適切に対応する。"),
+    # a line that is only the name of a kind of measure is a heading (・入退室管理 ・施錠管理 ・その他必要な措置)
+    ("62", PHYSICAL, "・サーバ室はICカードで入室を管理する\n・書類は施錠できるキャビネットに保管する",
+     "・入退室管理\n・施錠管理\n・その他必要な措置"),
+    ("69", OTHER_69, "・データは暗号化し、バックアップは毎日取得して遠隔地に保管する",
+     "・バックアップの確保\n・障害発生時の対応\n・災害対策"),
+]
+
+
+@pytest.mark.parametrize("cid,field,concrete,boilerplate", ROUND2_PAIRS,
+                         ids=[f"{p[0]}-{i}" for i, p in enumerate(ROUND2_PAIRS)])
+def test_each_kind_the_round2_set_exposed_is_told_apart(cid, field, concrete, boilerplate):
+    assert judged(cid, field, concrete) not in FLAGGED
+    assert judged(cid, field, boilerplate) in FLAGGED
+
+
+def test_a_heading_line_is_voided_but_a_measure_ending_in_a_noun_is_not():
+    rubric = rubric_for("63")
+    assert rubric is not None
+    assert coverage(rubric, "・データの暗号化の実施").named  # 実施 is no category head: encryption is named
