@@ -714,13 +714,30 @@ def _words(analysis: Analysis, m: Match) -> str:
     return analysis.text[units[start].begin:units[end - 1].end]
 
 
+def _mask_acts_on_subject(analysis: Analysis, rs: RubricSet, subject: list[bool]) -> None:
+    """An act done on the checkpoint's own subject restates it (対象者を適切に把握するため, for the range of the people
+    a file is about): the act is masked when its object, before を and past empty qualifiers, is a subject word."""
+    units = analysis.units
+    for m in Matcher(analysis, rs.concepts).seq_matches(compile_pattern("@act")[0], counted=None):
+        j = m.start - 1
+        while j >= 0 and units[j].clause == m.clause and (
+                (analysis.masked[j] and not subject[j]) or units[j].pos[:1] in (("助動詞",), ("副詞",))):
+            j -= 1  # 適切に, 確実に
+        if j >= 1 and units[j].surface == "を" and units[j].clause == m.clause and subject[j - 1]:
+            for k in range(m.start, m.end):
+                analysis.masked[k] = True
+
+
 def coverage(rubric: Rubric, text: str, rubric_set: RubricSet | None = None) -> Coverage:
     """Which items of the rubric the text names."""
     rs = rubric_set or load_rubrics()
     analysis = analyse(text)
     bind(analysis, rs.fixed_terms)
-    mask(analysis, (*rs.qualifiers, *rubric.never))
+    mask(analysis, rubric.never)
+    subject = list(analysis.masked)
+    mask(analysis, rs.qualifiers)
     void(analysis, rs)
+    _mask_acts_on_subject(analysis, rs, subject)
     matcher = Matcher(analysis, rs.concepts)
     named: dict[str, Named] = {}
     for item in rubric.items:
