@@ -118,6 +118,12 @@ class RubricSet(BaseModel):
     restated_acts: list[str] = Field(default_factory=list)
     # a goal of improvement (住民サービスの向上を図るため): it and what it improves are masked
     goals: list[str] = Field(default_factory=list)
+    # a topic or a rule whose only act is an empty one (バックアップ等についても、適切に管理している; 取扱要領に従い、
+    # その都度適切に対処する): `connector ~ empty act`, the words before the connector are voided
+    empty_topics: list[str] = Field(default_factory=list)
+    # a line made only of the name of a kind of measure (・施錠管理, ・災害対策, ・バックアップの確保): a heading, not
+    # a measure; the heads such a line ends in
+    category_heads: list[str] = Field(default_factory=list)
     # terms of the form whose parts are not words of their own: 特定 in 特定個人情報 is not the act 特定
     fixed_terms: list[str] = Field(default_factory=list)
     concreteness_questions: list[str] = Field(default_factory=list, description="regexes: どこまで具体的に…")
@@ -130,7 +136,8 @@ class RubricSet(BaseModel):
         for name, pats in self.concepts.items():
             for p in pats:
                 _check_refs(p, known, f"concept {name}")
-        for p in [*self.void_clauses, *self.empty_lists, *self.void_phrases, *self.goals]:
+        for p in [*self.void_clauses, *self.empty_lists, *self.void_phrases, *self.goals, *self.empty_topics,
+                  *self.category_heads]:
             parse_pattern(p.lstrip("!"))
             _check_refs(p, known, "void_clauses/empty_lists")
         for r in self.rubrics:
@@ -297,6 +304,13 @@ class Alt:
     concepts: tuple[str, ...]
     any: bool
     head: bool = False  # "$": matches no morpheme where the noun compound before it ends (住民が, not 住民票)
+    words: frozenset[str] = frozenset()  # the forms of its one-morpheme terms of two characters or more
+
+
+# Sudachi keeps some compounds of a thing's name as one morpheme even in mode A (仕切り板, 裁断機): a one-morpheme
+# term of two characters or more meets such a noun when the rest is one of these object heads. Not any ending:
+# 錠 never meets 錠剤, and a one-character term never meets a longer word.
+_OBJECT_TAILS = ("板", "機", "器", "具", "台", "棚", "庫", "箱")
 
 
 CSeq = tuple[Alt, ...]
@@ -324,7 +338,9 @@ def compile_pattern(text: str) -> tuple[CSeq, ...]:
                     head = True
                 else:
                     any_ = True
-            alts.append(Alt({k: tuple(v) for k, v in lemmas.items()}, tuple(pos), tuple(concepts), any_, head))
+            words = frozenset(k for k, seqs in lemmas.items() if len(k) >= 2 and any(len(w) == 1 for w in seqs))
+            alts.append(Alt({k: tuple(v) for k, v in lemmas.items()}, tuple(pos), tuple(concepts), any_, head,
+                            words))
         out.append(tuple(alts))
     return tuple(out)
 
@@ -366,6 +382,9 @@ class Matcher:
                     span = bound.get(i) or bound.get(i + n - 1)
                     if span is None or (i <= span[0] and i + n >= span[1]):
                         ends.add(i + n)
+        if alt.words and u.pos[:1] == ("名詞",) and len(u.lemma) >= 3 and u.lemma[-1] in _OBJECT_TAILS \
+                and u.lemma[:-1] in alt.words and i not in bound:
+            ends.add(i + 1)  # 仕切り板 for 仕切り
         for name, excluded in alt.pos:
             if name in u.pos and not (u.keys & excluded):
                 ends.add(i + 1)
@@ -431,7 +450,8 @@ class Matcher:
         units = self.a.units
         start = self._start_keys(seq[0])
         for i in range(len(units)):
-            if start is not None and not (units[i].keys & start):
+            if start is not None and not (units[i].keys & start) and not (
+                    units[i].lemma[-1:] in _OBJECT_TAILS and units[i].lemma[:-1] in start):
                 continue
             ends = self._seq_ends(seq, i)
             if ends:
@@ -518,12 +538,71 @@ def _void(analysis: Analysis, k: int) -> None:
     analysis.voided[k] = True
 
 
+def _list_before(analysis: Analysis, matcher: Matcher, k: int, clause: int) -> list[int]:
+    """The bare names of the list that ends at unit k, back over its joins (A、B及びC等): their unit indices."""
+    units = analysis.units
+    names: list[int] = []
+    while True:
+        run = []
+        while k >= 0 and units[k].pos[:1] and units[k].pos[0] in _LIST_POS and units[k].clause == clause:
+            run.append(k)
+            k -= 1
+        if not run:
+            break
+        names += run
+        # 「ウイルス対策ソフトの導入」: the thing put in place is the element's name
+        if k >= 1 and units[k].surface == "の" and units[k].clause == clause and any(
+                s.start == run[-1] for s in matcher.find("@putting_in_place")):
+            k -= 1
+            continue
+        if not (k >= 0 and units[k].clause == clause and units[k].surface in _LIST_JOINS):
+            break
+        k -= 1
+    return names
+
+
+_BULLETS = ("補助記号",)
+
+
+def _heading_lines(analysis: Analysis, matcher: Matcher, rs: RubricSet) -> list[int]:
+    """The clauses that are only the name of a kind of measure (・施錠管理, ・その他必要な対策, ・バックアップの確保):
+    nouns joined by の, empty qualifiers, a bullet or numbering, and nothing else, ending in a category head."""
+    units = analysis.units
+    ends: set[int] = set()
+    for p in rs.category_heads:
+        for m in matcher.seq_matches(compile_pattern(p)[0], counted=None):
+            ends.add(m.end)
+    by_clause: dict[int, list[int]] = {}
+    for k, u in enumerate(units):
+        by_clause.setdefault(u.clause, []).append(k)
+    out = []
+    for clause, ks in by_clause.items():
+        words = [k for k in ks if units[k].pos[:1] != _BULLETS]
+        if not words or words[-1] + 1 not in ends:
+            continue
+        bare = True
+        for k in words:
+            u = units[k]
+            if (u.pos[:1] and u.pos[0] in _LIST_POS) or u.surface == "の" or analysis.masked[k] \
+                    or u.pos[:1] == ("連体詞",):
+                continue
+            if u.surface == "な" and k > 0 and analysis.masked[k - 1]:
+                continue  # 必要な対策
+            bare = False
+            break
+        if bare:
+            out.append(clause)
+    return out
+
+
 def void(analysis: Analysis, rs: RubricSet) -> None:
     """Mask what names no measure although it uses measure words: a sentence saying no measure is taken, a
     restriction to nothing in particular, a prohibition restating the subject, a goal of improvement and what it
     improves (住民サービスの向上を図るため), and categories closed by 等 before a
     kind of measures, alone or listed (「アクセス制御等の措置を講じている」「入退室管理、施錠管理等の物理的セキュリティ
-    対策を講じている」: a list of nothing, rules.md)."""
+    対策を講じている」: a list of nothing, rules.md), a topic or a rule whose only act is an empty one (「バックアップ等
+    についても、適切に管理している」「取扱要領に従い、適切に対処する」), and a line that is only the name of a kind of
+    measure (「・施錠管理」「・災害対策」)."""
     matcher = Matcher(analysis, rs.concepts)
     units = analysis.units
     for p in rs.void_clauses:
@@ -560,26 +639,22 @@ def void(analysis: Analysis, rs: RubricSet) -> None:
     for p in rs.empty_lists:
         for m in matcher.find(p):
             # the bare categories before 等, back over the list they close (A、B、C等の対策)
-            k = m.start - 1
-            names: list[int] = []
-            while True:
-                run = []
-                while k >= 0 and units[k].pos[:1] and units[k].pos[0] in _LIST_POS and units[k].clause == m.clause:
-                    run.append(k)
-                    k -= 1
-                if not run:
-                    break
-                names += run
-                # 「ウイルス対策ソフトの導入」: the thing put in place is the element's name
-                if k >= 1 and units[k].surface == "の" and units[k].clause == m.clause and any(
-                        s.start == run[-1] for s in matcher.find("@putting_in_place")):
-                    k -= 1
-                    continue
-                if not (k >= 0 and units[k].clause == m.clause and units[k].surface in _LIST_JOINS):
-                    break
-                k -= 1
-            for j in names:
+            for j in _list_before(analysis, matcher, m.start - 1, m.clause):
                 _void(analysis, j)
+    for p in rs.empty_topics:
+        connector, *empty_acts = compile_pattern(p)
+        after: dict[int, int] = {}  # clause -> the last start of an empty act in it
+        for act_seq in empty_acts:
+            for m in matcher.seq_matches(act_seq, counted=None):
+                after[m.clause] = max(after.get(m.clause, -1), m.start)
+        for m in matcher.seq_matches(connector, counted=None):
+            if after.get(m.clause, -1) >= m.end:
+                for j in _list_before(analysis, matcher, m.start - 1, m.clause):
+                    _void(analysis, j)
+    for clause in _heading_lines(analysis, matcher, rs):
+        for k, u in enumerate(units):
+            if u.clause == clause:
+                _void(analysis, k)
 
 
 # --------------------------------------------------------------------------- coverage
@@ -639,13 +714,30 @@ def _words(analysis: Analysis, m: Match) -> str:
     return analysis.text[units[start].begin:units[end - 1].end]
 
 
+def _mask_acts_on_subject(analysis: Analysis, rs: RubricSet, subject: list[bool]) -> None:
+    """An act done on the checkpoint's own subject restates it (対象者を適切に把握するため, for the range of the people
+    a file is about): the act is masked when its object, before を and past empty qualifiers, is a subject word."""
+    units = analysis.units
+    for m in Matcher(analysis, rs.concepts).seq_matches(compile_pattern("@act")[0], counted=None):
+        j = m.start - 1
+        while j >= 0 and units[j].clause == m.clause and (
+                (analysis.masked[j] and not subject[j]) or units[j].pos[:1] in (("助動詞",), ("副詞",))):
+            j -= 1  # 適切に, 確実に
+        if j >= 1 and units[j].surface == "を" and units[j].clause == m.clause and subject[j - 1]:
+            for k in range(m.start, m.end):
+                analysis.masked[k] = True
+
+
 def coverage(rubric: Rubric, text: str, rubric_set: RubricSet | None = None) -> Coverage:
     """Which items of the rubric the text names."""
     rs = rubric_set or load_rubrics()
     analysis = analyse(text)
     bind(analysis, rs.fixed_terms)
-    mask(analysis, (*rs.qualifiers, *rubric.never))
+    mask(analysis, rubric.never)
+    subject = list(analysis.masked)
+    mask(analysis, rs.qualifiers)
     void(analysis, rs)
+    _mask_acts_on_subject(analysis, rs, subject)
     matcher = Matcher(analysis, rs.concepts)
     named: dict[str, Named] = {}
     for item in rubric.items:

@@ -477,6 +477,119 @@ def test_each_kind_the_independent_set_exposed_is_told_apart(cid, field, concret
     assert judged(cid, field, boilerplate) in FLAGGED
 
 
+# --------------------------------------------------------------------------- kinds the round-2 set exposed
+# Sentences of our own, one per mechanism; each assertion fails without the fix it names.
+
+ROUND2_NAMED = [
+    # a sequence written with に twice (事務 + に + における): 「…事務における」 names the work of a declaration
+    ("V12", "本組合は、介護保険事務における特定個人情報ファイルの取扱いに当たり、宣言する。", "work"),
+    # two recognisers written as one `~` pattern: a destruction method counted only beside 復元できない
+    ("23", "使用済みのディスクは業者が破砕する。", "method"),
+    ("68", "不要になった記憶媒体は穿孔して廃棄する。", "method"),
+    # a screen of an online form is where the purpose is shown
+    ("11", "オンライン申請の入力画面に利用目的を表示している。", "channel"),
+    # post only the person can receive checks who applied
+    ("27", "交付通知は本人限定受取郵便で送付する。", "documents"),
+    # checking a log in any of its verbs (確かめる) and signing it
+    ("38", "係長が毎月、照会受付簿と操作ログを突き合わせて確かめる。", "monitoring"),
+    ("38", "担当者は閲覧簿に署名する。", "monitoring"),
+    # a permission given per occasion names who may work; a connection enabled only then is a system restriction
+    ("42", "保守作業は、情報政策課が許可した事業者の作業に限る。", "people"),
+    ("42", "リモート保守の接続は作業日だけ有効にする。", "system"),
+    # a register is also a 表 (提供記録表)
+    ("49", "提供したときは、日付と件数を提供記録表に記入する。", "where"),
+    # going round to look is a check
+    ("31", "係長が毎日、窓口の書類の置き方を巡回して見る。", "measure"),
+    ("31", "課長が週1回、机上の書類を見て回る。", "measure"),
+    # a compound Sudachi keeps whole (仕切り板) meets the term it is made of
+    ("62", "窓口と事務室の間には仕切り板を立てている。", "exposure"),
+]
+
+
+@pytest.mark.parametrize("cid,text,item", ROUND2_NAMED, ids=[f"{p[0]}-{p[2]}-{i}" for i, p in enumerate(ROUND2_NAMED)])
+def test_each_kind_the_round2_set_exposed_names_its_item(cid, text, item):
+    rubric = rubric_for(cid)
+    assert rubric is not None
+    assert item in coverage(rubric, text).named
+
+
+def test_a_compound_meets_its_term_only_through_an_object_head():
+    # 錠 never meets 錠剤 (剤 is no object head), and a one-character term never meets a longer word
+    assert "entry" not in coverage(rubric_for("62"), "錠剤を棚に置く。").named
+    assert "exposure" in coverage(rubric_for("62"), "来客との間に仕切り板を置く。").named
+
+
+ROUND2_EMPTY = [
+    # a belief that another body ensures it is no measure of one's own (担保されているものと認識している)
+    ("56", "情報提供ネットワークシステムとの接続 — リスク3： 入手した特定個人情報が不正確であるリスク"
+           " — リスクに対する措置の内容",
+     "照会結果の正確性は、情報保有機関において担保されているものと認識している。"),
+    # the details referred to the laws instead of told (…法その他の法令の定めるところによる)
+    ("2", "特定個人情報ファイルを取り扱う事務 — ②事務の内容",
+     "本町が保険者として介護保険の給付に関する事務を行う。手続の詳細については、介護保険法その他の法令の定めるところによる。"),
+    # 厳に is an empty qualifier: a prohibition of the restated subject 厳に禁止 is still a restatement
+    ("38", "リスク3： 従業者が事務外で使用するリスク — リスクに対する措置の内容", "事務外での閲覧は厳に禁止している。"),
+    # a none-answer word opening a sentence as one of its words (不要となった…) is no none-answer
+    ("68", "リスク3： 特定個人情報が消去されずいつまでも存在するリスク — 消去手順 — 手順の内容",
+     "不要となった申請書については、速やかに廃棄することとしている。"),
+]
+
+
+@pytest.mark.parametrize("cid,field,text", ROUND2_EMPTY, ids=[f"{p[0]}-{i}" for i, p in enumerate(ROUND2_EMPTY)])
+def test_each_empty_kind_the_round2_set_exposed_is_flagged(cid, field, text):
+    assert judged(cid, field, text) in FLAGGED
+
+
+def test_a_none_answer_word_that_is_a_word_of_the_sentence_is_no_none_answer():
+    from bot.checker.text_rules import none_answer
+
+    assert none_answer("不要となった書類は、当日中に裁断する。") == (False, False)
+    assert none_answer("対象外の者の情報は入力しない。") == (False, False)
+    assert none_answer("不要（紙の申請書は受け付けていないため。）")[0]
+    assert none_answer("該当なし")[0]
+
+
+OTHER_31 = ("特定個人情報の入手（情報提供ネットワークシステムを通じた入手を除く。）におけるその他のリスク及び"
+            "そのリスクに対する措置")
+OTHER_69 = "特定個人情報の保管・消去におけるその他のリスク及びそのリスクに対する措置"
+PHYSICAL = "⑤物理的対策 — 具体的な対策の内容"
+
+ROUND2_PAIRS = [
+    # a topic whose only act is an empty one names no measure (ログ等についても、厳重に管理している); a measure
+    # named beside it still counts
+    ("69", OTHER_69, "操作ログについては、毎月末に外部媒体へ書き出し、耐火金庫に保管している。",
+     "操作ログ等についても、厳重に管理している。"),
+    # …nor does a rule followed with an empty act (事務処理要綱に従い、適切に対応する)
+    ("31", OTHER_31, "郵送の申請書は、市の事務処理要綱に従い、受付簿に記録してから2名で開封する。",
+     "上記以外のリスクについては、市の事務処理要綱に従い、その都度適切に対応する。"),
+    # a line that is only the name of a kind of measure is a heading (・入退室管理 ・施錠管理 ・その他必要な措置)
+    ("62", PHYSICAL, "・サーバ室はICカードで入室を管理する\n・書類は施錠できるキャビネットに保管する",
+     "・入退室管理\n・施錠管理\n・その他必要な措置"),
+    ("69", OTHER_69, "・データは暗号化し、バックアップは毎日取得して遠隔地に保管する",
+     "・バックアップの確保\n・障害発生時の対応\n・災害対策"),
+    # an act done on the checkpoint's own subject restates it (対象者を確実に特定するため)
+    ("8", "③対象となる本人の範囲 — その必要性",
+     "児童手当の額を算定するため、受給者と生計を同じくする児童全員の情報が必要である。",
+     "本事務の対象者を確実に特定するために必要な範囲としている。"),
+    # an inquiry is a way to learn the contractor's name only where it says whom to ask
+    ("17", "⑤委託先名の確認方法", "委託先名は、問い合わせがあれば情報政策課が電話で回答する。",
+     "委託先名は、問い合わせがあれば回答する。"),
+]
+
+
+@pytest.mark.parametrize("cid,field,concrete,boilerplate", ROUND2_PAIRS,
+                         ids=[f"{p[0]}-{i}" for i, p in enumerate(ROUND2_PAIRS)])
+def test_each_kind_the_round2_set_exposed_is_told_apart(cid, field, concrete, boilerplate):
+    assert judged(cid, field, concrete) not in FLAGGED
+    assert judged(cid, field, boilerplate) in FLAGGED
+
+
+def test_a_heading_line_is_voided_but_a_measure_ending_in_a_noun_is_not():
+    rubric = rubric_for("63")
+    assert rubric is not None
+    assert coverage(rubric, "・データの暗号化の実施").named  # 実施 is no category head: encryption is named
+
+
 @pytest.mark.parametrize("cid,item,concrete,boilerplate", [
     # a place dedicated to one unit restricts who reads it
     ("21", "access", "ファイルサーバの給付管理課審査係専用フォルダに保管する。", "庁舎内の適切な場所に保管する。"),

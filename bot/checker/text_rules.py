@@ -81,6 +81,9 @@ def placeholder_token(text: str) -> str | None:
 
 
 _BRACKETED = re.compile(r"\s*[(（〔［\[](.+)[)）〕］\]]\s*。?\s*", re.DOTALL)
+# a none-answer word that goes on as a word of the sentence (不要となった情報は, 不要な書類, 対象外の者を) opens a
+# real answer: it qualifies what the sentence is about
+_WORD_OF_SENTENCE = re.compile(r"(?:[とに]な[っらりるれ]|な(?!し)|の|を|が)")
 
 
 def none_answer(text: str) -> tuple[bool, bool]:
@@ -95,6 +98,8 @@ def none_answer(text: str) -> tuple[bool, bool]:
         rest = _PUNCT_RE.sub("", tail)
         if rest and (len(ans) == 1 or not any(c.isalpha() for c in ans)) and not _BRACKETED.fullmatch(tail):
             continue  # a bullet dash or a one-letter word opening a real answer
+        if _WORD_OF_SENTENCE.match(tail):
+            continue  # 「不要となった特定個人情報は…」: the word is part of the sentence
         return True, len(rest) >= voc.none_reason_min_chars
     return False, False
 
