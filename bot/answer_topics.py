@@ -344,7 +344,10 @@ def narrowed(ref: ItemRef, text: str, min_word: int = 3) -> ItemRef:
     if not inside:
         return ref
     q = compact(normalize(text))
-    own = compact(" ".join([ref.node.label, *(a.label for a in form.ancestors(ref.node.id))]))
+    own_labels = [ref.node.label, *(a.label for a in form.ancestors(ref.node.id))]
+    for label in own_labels:  # the item's own label said in full is no word of a field inside it
+        q = q.replace(compact(normalize(label)), "|")
+    own = compact(" ".join(own_labels))
     best, hits = 0, []
     for n in inside:
         size = _shared(q, compact(n.label), own, min_word)
