@@ -37,11 +37,16 @@ class Reading:
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[list[tuple[str, list[str]]], frozenset[str]]:
+def _glossary() -> tuple[list[tuple[str, list[str], re.Pattern[str]]], frozenset[str]]:
+    """(English phrase, Japanese words, its pattern) longest first, and the stop words. The patterns are compiled
+    once: a question runs every one of them, more than the re module's own cache holds."""
     data = knowledge_yaml("glossary_en.yaml")
     pairs = [(str(en).lower(), [str(j) for j in e["ja"]]) for e in data["entries"] for en in e["en"]]
     pairs.sort(key=lambda x: -len(x[0]))
-    return pairs, frozenset(str(w).lower() for w in data.get("stopwords", []))
+    # a plural or possessive ending does not hide a phrase (my numbers, contractor's)
+    compiled = [(en, ja, re.compile((r"(?<![a-z])" + re.escape(en) + r"(?:s|es|'s)?(?![a-z])")
+                                    if en[-1:].isalpha() else re.escape(en))) for en, ja in pairs]
+    return compiled, frozenset(str(w).lower() for w in data.get("stopwords", []))
 
 
 _PLACE_RISK = re.compile(r"([ⅠⅡⅢⅣⅤⅥ]\s*\d{1,2}\.?)\s*[,、]?\s*risk\s*(\d)\b")
@@ -87,10 +92,8 @@ def to_japanese(text: str) -> Reading:
     for m in _CLAUSE_WHEN.finditer(q):  # 「When reviewers look at …, what …?」: a clause, not a question of time
         for i in range(m.start(), m.end()):
             taken[i] = True
-    for en, ja in pairs:
-        # a plural or possessive ending does not hide a phrase (my numbers, contractor's)
-        pattern = (r"(?<![a-z])" + re.escape(en) + r"(?:s|es|'s)?(?![a-z])") if en[-1:].isalpha() else re.escape(en)
-        for m in re.finditer(pattern, q):
+    for en, ja, pattern in pairs:
+        for m in pattern.finditer(q):
             if any(taken[m.start() : m.end()]):
                 continue
             for i in range(m.start(), m.end()):
@@ -121,7 +124,7 @@ def to_japanese(text: str) -> Reading:
             start, end = pos + len(en), pos + len(en) + after.end()
         for k in range(start, end):
             taken[k] = True
-    single = {en: ja for en, ja in pairs if " " not in en}
+    single = {en: ja for en, ja, _ in pairs if " " not in en}
     unknown: list[str] = []
     for m in _WORD.finditer(q):
         if any(taken[m.start() : m.end()]):
