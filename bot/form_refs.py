@@ -168,14 +168,26 @@ def nodes_at(path: list[str]) -> list[FormFieldSpec]:
 
 def scope(nodes: list[FormFieldSpec]) -> list[FormFieldSpec]:
     """The nodes and everything under them, in form order, without repeats."""
+    given = {n.id: n for n in reversed(nodes)}  # the nodes passed in stand for themselves, as given
+    return [given.get(f.id, f) for f in _scope(tuple(n.id for n in nodes))]
+
+
+@lru_cache(maxsize=4096)
+def _scope(ids: tuple[str, ...]) -> tuple[FormFieldSpec, ...]:
+    """scope() of the form's own nodes, by id: a question asks it thousands of times over the same few items."""
     form = load_form()
     seen: dict[str, FormFieldSpec] = {}
-    for n in nodes:
-        seen.setdefault(n.id, n)
-        for d in form.descendants(n.id):
+    for i in ids:
+        seen.setdefault(i, form.get(i))
+        for d in form.descendants(i):
             seen.setdefault(d.id, d)
-    order = {f.id: i for i, f in enumerate(form)}
-    return sorted(seen.values(), key=lambda f: order[f.id])
+    order = _form_order()
+    return tuple(sorted(seen.values(), key=lambda f: order[f.id]))
+
+
+@lru_cache(maxsize=1)
+def _form_order() -> dict[str, int]:
+    return {f.id: i for i, f in enumerate(load_form())}
 
 
 # --------------------------------------------------------------------------- extra knowledge about items

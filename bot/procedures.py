@@ -60,6 +60,7 @@ def load_procedures() -> Procedures:
     )
 
 
+@lru_cache(maxsize=8192)
 def _flat(text: str) -> str:
     """The form triggers are compared in: NFKC, no spaces, lower case."""
     return re.sub(r"\s+", "", normalize(text)).lower()
