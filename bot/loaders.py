@@ -558,7 +558,7 @@ def _cell_text(tc, breaks: list[bool]) -> str:
                 parts.extend(boxes)
             elif tag == W_TBL:
                 for tr in child.iter(W_TR):
-                    cells = [c for c in (_cell_text(tc2, breaks) for tc2 in _row_cells(tr)) if c]
+                    cells = [c for c in (_cell_text(tc2, breaks) for tc2 in docx_row_cells(tr)) if c]
                     if cells:
                         parts.append(" ".join(cells))
             elif tag in (W_SDT, W_CUSTOMXML):
@@ -571,7 +571,7 @@ def _cell_text(tc, breaks: list[bool]) -> str:
     return re.sub(r"[\t\r\n]+", " ", text).strip()
 
 
-def _row_cells(tr):
+def docx_row_cells(tr):
     """The w:tc of a row (also those wrapped in content controls), skipping vertical-merge continuations."""
     cells = []
     for child in tr:
@@ -600,7 +600,7 @@ def _emit_table(tbl, out: _DocxPages) -> None:
         for row in rows:
             cells: list[str] = []
             break_before = break_inside = False
-            for tc in _row_cells(row):
+            for tc in docx_row_cells(row):
                 flags: list[bool] = []
                 text = _cell_text(tc, flags)
                 if flags:

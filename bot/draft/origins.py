@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.draft.lines import Segment, light_normalize
-from bot.loaders import xlsx_cell_text
+from bot.loaders import docx_row_cells, xlsx_cell_text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -74,23 +74,6 @@ def _cell_text(tc) -> str:
     return re.sub(r"[\t\r\n]+", " ", " ".join(x.strip() for x in parts if x.strip())).strip()
 
 
-def _row_cells(tr) -> list:
-    cells = []
-    for child in tr:
-        if child.tag == W_TC:
-            cells.append(child)
-        elif child.tag in (W_SDT, W_CUSTOMXML):
-            cells.extend(child.iter(W_TC))
-    out = []
-    for tc in cells:
-        tcpr = tc.find(W_TCPR)
-        vm = tcpr.find(W_VMERGE) if tcpr is not None else None
-        if vm is not None and vm.get(W_VAL) != "restart":
-            continue  # continuation of a vertically merged cell
-        out.append(tc)
-    return out
-
-
 def docx_units(body) -> list[Unit]:
     """Units of a Word body element (document.element.body) in reading order."""
     units: list[Unit] = []
@@ -106,7 +89,7 @@ def docx_units(body) -> list[Unit]:
                 for tr in child.iter(W_TR):
                     if tr.getparent() is not None and _owning_table(tr) is not child:
                         continue  # a nested table's row: its text belongs to the outer cell
-                    for tc in _row_cells(tr):
+                    for tc in docx_row_cells(tr):
                         text = _cell_text(tc)
                         if text:
                             units.append(Unit(text, tc, "tc"))
