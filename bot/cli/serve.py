@@ -87,14 +87,11 @@ def _check_token(settings) -> None:
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
 
-    from bot.slack.app import api_base_url
+    from bot.slack.app import api_base_url, slack_unreachable, token_refused
 
     try:
         WebClient(token=settings.slack_bot_token, base_url=api_base_url(settings), timeout=30).auth_test()
     except SlackApiError as e:
-        raise ConfigurationError("SLACK_BOT_TOKEN が Slack に受け付けられませんでした。",
-                                 hint="トークンが正しいか、アプリがワークスペースにインストールされているか"
-                                      "確認してください") from e
+        raise token_refused() from e
     except OSError as e:
-        raise ConfigurationError(f"Slack（{api_base_url(settings)}）に接続できませんでした。",
-                                 hint="ネットワークとプロキシの設定、SLACK_API_URL を確認してください") from e
+        raise slack_unreachable(settings) from e

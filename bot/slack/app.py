@@ -24,6 +24,18 @@ class PiaApp(App):
     pia: BotServices
 
 
+def token_refused() -> ConfigurationError:
+    """Slack turned the bot token down (at start-up, by bolt or by auth.test)."""
+    return ConfigurationError("SLACK_BOT_TOKEN が Slack に受け付けられませんでした。",
+                              hint="トークンが正しいか、アプリがワークスペースにインストールされているか確認してください")
+
+
+def slack_unreachable(settings) -> ConfigurationError:
+    """Slack's Web API could not be reached at all."""
+    return ConfigurationError(f"Slack（{api_base_url(settings)}）に接続できませんでした。",
+                              hint="ネットワークとプロキシの設定、SLACK_API_URL を確認してください")
+
+
 def api_base_url(settings: Settings) -> str:
     url = settings.slack_api_url or "https://slack.com/api/"
     return url if url.endswith("/") else url + "/"  # WebClient joins method names onto the base URL
@@ -59,12 +71,9 @@ def create_app(settings: Settings, engine: Engine, *, scratch_base: Path | None 
                                                  thread_name_prefix="pia-slack"),
         )
     except BoltError as e:
-        raise ConfigurationError("SLACK_BOT_TOKEN が Slack に受け付けられませんでした。",
-                                 hint="トークンが正しいか、アプリがワークスペースにインストールされているか"
-                                      "確認してください") from e
+        raise token_refused() from e
     except OSError as e:
-        raise ConfigurationError(f"Slack（{api_base_url(settings)}）に接続できませんでした。",
-                                 hint="ネットワークとプロキシの設定、SLACK_API_URL を確認してください") from e
+        raise slack_unreachable(settings) from e
     services = BotServices(settings=settings, engine=engine, scratch_base=scratch_base,
                            answer_timeout=answer_timeout)
     app.use(_attach(services))
